@@ -1,0 +1,1470 @@
+"""The Deferred chain engine and its four edges to asyncio.
+
+This module holds :class:`Deferred` (a synchronous state machine, ARCHITECTURE.md decision 1),
+the small helpers around it (``succeed``, ``fail``, ``maybeDeferred`` ...), and the only places
+where Deferreds meet asyncio (decision 2): ``Deferred.__await__``, ``Deferred.fromFuture``,
+``Deferred.asFuture`` and the coroutine driver behind ``ensureDeferred``/``fromCoroutine``/
+``inlineCallbacks``. The public home of every name is :mod:`twistlike.defer`.
+
+The one cancellation story: code on the Deferred side sees :class:`CancelledError` (this
+module's, Twisted's class); code on the asyncio side sees :class:`asyncio.CancelledError`.
+Each edge translates: a cancelled future becomes a Deferred failing with ``CancelledError``;
+a Deferred failing with ``CancelledError`` cancels the future made by ``asFuture``; an asyncio
+task cancelled while awaiting a Deferred cancels that Deferred and gets
+``asyncio.CancelledError`` at the ``await``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections.abc
+import contextvars
+import functools
+import sys
+import traceback
+import types
+import warnings
+from collections.abc import Callable, Coroutine, Generator, Mapping
+from typing import (
+    Any,
+    ClassVar,
+    Concatenate,
+    Generic,
+    NoReturn,
+    ParamSpec,
+    TypeVar,
+    cast,
+    overload,
+)
+
+from twistlike._log import log_failure
+from twistlike.failure import Failure
+
+__all__ = [
+    "AlreadyCalledError",
+    "CancelledError",
+    "Deferred",
+    "NotACoroutineError",
+    "TimeoutError",
+    "ensureDeferred",
+    "execute",
+    "fail",
+    "getDebugging",
+    "inlineCallbacks",
+    "logError",
+    "maybeDeferred",
+    "passthru",
+    "returnValue",
+    "setDebugging",
+    "succeed",
+]
+
+_T = TypeVar("_T")
+_U = TypeVar("_U")
+_P = ParamSpec("_P")
+
+_PY312 = sys.version_info >= (3, 12)
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+
+
+class AlreadyCalledError(Exception):
+    """A Deferred was fired (``callback``/``errback``) a second time.
+
+    Twisted: twisted.internet.defer.AlreadyCalledError.
+    """
+
+
+class CancelledError(Exception):
+    """A Deferred was cancelled; the Deferred-side cancellation error.
+
+    Twisted: twisted.internet.defer.CancelledError.
+    asyncio: the asyncio side sees ``asyncio.CancelledError`` instead (see module docs).
+    """
+
+
+class TimeoutError(Exception):
+    """A Deferred given a timeout with ``addTimeout`` timed out.
+
+    Twisted: twisted.internet.defer.TimeoutError.
+    """
+
+
+class NotACoroutineError(TypeError):
+    """``ensureDeferred`` or ``Deferred.fromCoroutine`` got something that is not a coroutine.
+
+    Twisted: twisted.internet.defer.NotACoroutineError.
+    """
+
+
+# --------------------------------------------------------------------------------------------
+# Debugging and unhandled-error tracking
+
+
+def setDebugging(on: bool) -> None:
+    """Record creation and first-fire call stacks of Deferreds (slow; for debugging).
+
+    Twisted: twisted.internet.defer.setDebugging.
+    """
+    Deferred.debug = bool(on)
+
+
+def getDebugging() -> bool:
+    """Whether Deferred debugging is on.
+
+    Twisted: twisted.internet.defer.getDebugging.
+    """
+    return Deferred.debug
+
+
+class _DebugInfo:
+    """Per-Deferred bookkeeping that exists only when needed.
+
+    It is created when a chain ends with a Failure (so that the failure can be logged if the
+    Deferred is garbage-collected with it, as Twisted does) or when debugging is on. Keeping
+    the finaliser here, not on Deferred, keeps Deferred deallocation cheap.
+    """
+
+    __slots__ = ("creator", "failure", "invoker")
+
+    def __init__(self) -> None:
+        self.creator: list[str] | None = None
+        self.invoker: list[str] | None = None
+        self.failure: Failure | None = None
+
+    def stacks(self) -> str:
+        parts = []
+        if self.creator is not None:
+            parts.append(
+                " C: Deferred was created:\n C:"
+                + "".join(self.creator).rstrip().replace("\n", "\n C:")
+            )
+        if self.invoker is not None:
+            parts.append(
+                " I: First Invoker was:\n I:"
+                + "".join(self.invoker).rstrip().replace("\n", "\n I:")
+            )
+        return "\n".join(parts)
+
+    def __del__(self) -> None:
+        failure = self.failure
+        if failure is None:
+            return
+        why = "Unhandled error in Deferred:"
+        debug = self.stacks()
+        if debug:
+            why += "\n(debug: " + debug + ")"
+        else:
+            why += (
+                "\n(run with twistlike.defer.setDebugging(True) to see where the Deferred"
+                " was created and fired)"
+            )
+        log_failure(failure, why, namespace="twistlike.defer")
+
+
+# --------------------------------------------------------------------------------------------
+# Deferred
+
+# A callback entry is a 6-tuple: (callback, args, kwargs, errback, args, kwargs). A None
+# function means "pass the result through" (Twisted's passthru), and args/kwargs of None mean
+# "no extra arguments" so the common case calls fn(result) directly.
+_Entry = tuple[Any, Any, Any, Any, Any, Any]
+
+_CONTINUE: Any = object()  # marks the entry that resumes a Deferred waiting on this one
+_SETTLE: Any = object()  # marks the entry that completes the future of an awaiting Task
+
+
+def passthru(arg: _T) -> _T:
+    """Return ``arg`` unchanged; a no-op callback.
+
+    Twisted: twisted.internet.defer.passthru.
+    """
+    return arg
+
+
+def _checked(fn: object, what: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{what} must be callable, got {fn!r}")
+
+
+class Deferred(Generic[_T]):
+    """A result that is not there yet, and the chain of callbacks that will process it.
+
+    Twisted: twisted.internet.defer.Deferred.
+    asyncio: ``await d`` works in any asyncio task; see ``fromFuture``/``asFuture``.
+
+    The chain runs synchronously inside ``callback()``/``errback()``, on the caller's stack,
+    with or without an event loop. Each callback gets the previous result; a callback that
+    raises (any BaseException) switches the chain to errbacks with a Failure; a callback that
+    returns a Deferred pauses this chain until that one fires, then continues with its result
+    (the inner Deferred's result becomes None). Chains of chained Deferreds are processed
+    iteratively, so depth does not grow the Python stack.
+
+    Args:
+        canceller: called with this Deferred by ``cancel()``. It may fire the Deferred; if it
+            does not, ``cancel()`` errbacks it with :class:`CancelledError`.
+    """
+
+    __slots__ = (
+        "__dict__",
+        "__weakref__",
+        "_callbacks",
+        "_canceller",
+        "_chainedTo",
+        "_debugInfo",
+        "_runningCallbacks",
+        "_suppressAlreadyCalled",
+        "called",
+        "paused",
+        "result",
+    )
+
+    #: Class-wide debugging switch; see :func:`setDebugging`.
+    debug: ClassVar[bool] = False
+
+    called: bool
+    paused: int
+    result: Any
+
+    def __init__(self, canceller: Callable[[Deferred[Any]], None] | None = None) -> None:
+        self._callbacks: list[_Entry] = []
+        self._canceller = canceller
+        self.called = False
+        self.paused = 0
+        self._runningCallbacks = False
+        self._suppressAlreadyCalled = False
+        self._chainedTo: Deferred[Any] | None = None
+        self._debugInfo: _DebugInfo | None = None
+        if self.debug:
+            info = self._debugInfo = _DebugInfo()
+            info.creator = traceback.format_stack()[:-1]
+
+    # ---- adding callbacks ------------------------------------------------------------------
+
+    def addCallbacks(
+        self,
+        callback: Callable[..., Any],
+        errback: Callable[..., Any] | None = None,
+        callbackArgs: tuple[Any, ...] = (),
+        callbackKeywords: Mapping[str, Any] = {},
+        errbackArgs: tuple[Any, ...] = (),
+        errbackKeywords: Mapping[str, Any] = {},
+    ) -> Deferred[Any]:
+        """Add a callback and an errback at the same position in the chain.
+
+        Twisted: twisted.internet.defer.Deferred.addCallbacks.
+
+        ``errback=None`` passes failures through. Returns this Deferred.
+        """
+        _checked(callback, "callback")
+        if errback is not None:
+            _checked(errback, "errback")
+        self._callbacks.append(
+            (
+                callback,
+                callbackArgs or None,
+                callbackKeywords or None,
+                errback,
+                errbackArgs or None,
+                errbackKeywords or None,
+            )
+        )
+        if self.called:
+            self._runCallbacks()
+        return self
+
+    @overload
+    def addCallback(
+        self,
+        callback: Callable[Concatenate[_T, _P], Deferred[_U]],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[_U]: ...
+
+    @overload
+    def addCallback(
+        self,
+        callback: Callable[Concatenate[_T, _P], Coroutine[Any, Any, _U]],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[Coroutine[Any, Any, _U]]: ...
+
+    @overload
+    def addCallback(
+        self,
+        callback: Callable[Concatenate[_T, _P], _U],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[_U]: ...
+
+    def addCallback(self, callback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]:
+        """Add a callback; failures pass it by. Extra arguments follow the result.
+
+        Twisted: twisted.internet.defer.Deferred.addCallback.
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {callback!r}")
+        self._callbacks.append((callback, args or None, kwargs or None, None, None, None))
+        if self.called:
+            self._runCallbacks()
+        return self
+
+    @overload
+    def addErrback(
+        self,
+        errback: Callable[Concatenate[Failure, _P], Deferred[_U]],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[_T | _U]: ...
+
+    @overload
+    def addErrback(
+        self,
+        errback: Callable[Concatenate[Failure, _P], _U],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[_T | _U]: ...
+
+    def addErrback(self, errback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]:
+        """Add an errback; results pass it by. It gets the Failure and extra arguments.
+
+        Twisted: twisted.internet.defer.Deferred.addErrback.
+        """
+        if not callable(errback):
+            raise TypeError(f"errback must be callable, got {errback!r}")
+        self._callbacks.append((None, None, None, errback, args or None, kwargs or None))
+        if self.called:
+            self._runCallbacks()
+        return self
+
+    @overload
+    def addBoth(
+        self,
+        callback: Callable[Concatenate[_T | Failure, _P], Deferred[_U]],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[_U]: ...
+
+    @overload
+    def addBoth(
+        self,
+        callback: Callable[Concatenate[_T | Failure, _P], _U],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> Deferred[_U]: ...
+
+    def addBoth(self, callback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]:
+        """Add one function as both callback and errback.
+
+        Twisted: twisted.internet.defer.Deferred.addBoth.
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {callback!r}")
+        a = args or None
+        k = kwargs or None
+        self._callbacks.append((callback, a, k, callback, a, k))
+        if self.called:
+            self._runCallbacks()
+        return self
+
+    def addTimeout(
+        self,
+        timeout: float,
+        clock: Any,
+        onTimeoutCancel: Callable[[_T | Failure, float], Any] | None = None,
+    ) -> Deferred[_T]:
+        """Cancel this Deferred if it has not fired within ``timeout`` seconds of ``clock``.
+
+        Twisted: twisted.internet.defer.Deferred.addTimeout.
+
+        On timeout the Deferred is cancelled and the resulting CancelledError is turned into
+        :class:`TimeoutError` (or passed to ``onTimeoutCancel(result, timeout)``). ``clock`` is
+        anything with ``callLater`` (the reactor, a ``task.Clock``).
+        """
+        timedOut = False
+
+        def timeItOut() -> None:
+            nonlocal timedOut
+            timedOut = True
+            self.cancel()
+
+        delayedCall = clock.callLater(timeout, timeItOut)
+
+        def convertCancelled(result: Any) -> Any:
+            if timedOut:
+                convert = onTimeoutCancel or _cancelledToTimedOutError
+                return convert(result, timeout)
+            return result
+
+        def cancelTimeout(result: Any) -> Any:
+            if delayedCall.active():
+                delayedCall.cancel()
+            return result
+
+        self.addBoth(convertCancelled)
+        self.addBoth(cancelTimeout)
+        return self
+
+    def chainDeferred(self, d: Deferred[_T]) -> Deferred[None]:
+        """Fire ``d`` with this Deferred's result (and pass None down this chain).
+
+        Twisted: twisted.internet.defer.Deferred.chainDeferred.
+        """
+        d._chainedTo = self
+        return self.addCallbacks(d.callback, d.errback)
+
+    # ---- firing ----------------------------------------------------------------------------
+
+    def callback(self, result: _T | Failure) -> None:
+        """Fire the chain with a successful result.
+
+        Twisted: twisted.internet.defer.Deferred.callback.
+
+        Raises:
+            AlreadyCalledError: this Deferred already fired.
+            AssertionError: ``result`` is a Deferred (Twisted's rule; chain it instead).
+        """
+        if isinstance(result, Deferred):
+            raise AssertionError(
+                f"callback() got a Deferred ({result!r}); return it from a callback instead"
+            )
+        if self.called or self.debug:
+            self._startRunCallbacks(result)
+            return
+        # The common case, inlined: it is the hot path of every Deferred.
+        self.called = True
+        self.result = result
+        if self._callbacks:
+            self._runCallbacks()
+
+    def errback(self, fail: Failure | BaseException | None = None) -> None:
+        """Fire the chain with a failure.
+
+        Twisted: twisted.internet.defer.Deferred.errback.
+
+        ``fail`` may be a Failure, an exception, or None to wrap the exception being handled.
+        """
+        if fail is None:
+            fail = Failure(captureVars=self.debug)
+        elif not isinstance(fail, Failure):
+            fail = Failure(fail)
+        self._startRunCallbacks(fail)
+
+    def _startRunCallbacks(self, result: object) -> None:
+        if self.called:
+            if self._suppressAlreadyCalled:
+                # cancel() without a canceller swallows exactly one later fire.
+                self._suppressAlreadyCalled = False
+                return
+            extra = ""
+            if self._debugInfo is not None:
+                extra = "\n" + self._debugInfo.stacks()
+            raise AlreadyCalledError(extra)
+        if self.debug:
+            if self._debugInfo is None:
+                self._debugInfo = _DebugInfo()
+            self._debugInfo.invoker = traceback.format_stack()[:-2]
+        self.called = True
+        self.result = result
+        self._runCallbacks()
+
+    def pause(self) -> None:
+        """Stop processing callbacks until ``unpause()``.
+
+        Twisted: twisted.internet.defer.Deferred.pause.
+        """
+        self.paused += 1
+
+    def unpause(self) -> None:
+        """Undo one ``pause()``; when none is left, run pending callbacks.
+
+        Twisted: twisted.internet.defer.Deferred.unpause.
+        """
+        self.paused -= 1
+        if self.paused:
+            return
+        if self.called:
+            self._runCallbacks()
+
+    def cancel(self) -> None:
+        """Ask for the operation behind this Deferred to stop.
+
+        Twisted: twisted.internet.defer.Deferred.cancel.
+
+        Not fired yet: the canceller runs; if it did not fire the Deferred, it is errbacked
+        with :class:`CancelledError` (and without a canceller, exactly one later
+        ``callback``/``errback`` from the original source is swallowed). Fired but waiting on
+        another Deferred: that one is cancelled. Otherwise nothing happens.
+        """
+        if not self.called:
+            canceller = self._canceller
+            if canceller is not None:
+                canceller(self)
+            else:
+                self._suppressAlreadyCalled = True
+            if not self.called:
+                self.errback(Failure(CancelledError()))
+        elif isinstance(self.result, Deferred):
+            self.result.cancel()
+
+    # ---- the chain engine ------------------------------------------------------------------
+
+    def _runCallbacks(self) -> None:
+        """Run callbacks until the chain is empty, paused, or waiting on another Deferred.
+
+        A stack of Deferreds replaces recursion: when a Deferred that others wait on gets its
+        result, the waiter is pushed and processed in this same loop.
+        """
+        if self._runningCallbacks:
+            # Re-entrant call from one of our own callbacks (it added a callback): the loop
+            # below picks the new entry up.
+            return
+        current: Deferred[Any] = self
+        chain: list[Deferred[Any]] | None = None
+        debug = self.debug
+        while True:
+            if current.paused:
+                # Nothing more can happen until it is unpaused; whoever waits on it, waits.
+                return
+            if current._chainedTo is not None:
+                current._chainedTo = None
+            callbacks = current._callbacks
+            result = current.result
+            finished = True
+            if callbacks:
+                i = 0
+                current._runningCallbacks = True
+                try:
+                    # Iterating the list itself sees entries appended by the callbacks.
+                    for entry in callbacks:
+                        i += 1
+                        if isinstance(result, Failure):
+                            fn = entry[3]
+                            if fn is None:
+                                continue
+                            args = entry[4]
+                            kwargs = entry[5]
+                        else:
+                            fn = entry[0]
+                            if fn is None:
+                                continue
+                            args = entry[1]
+                            kwargs = entry[2]
+                        if fn is _SETTLE:
+                            # An asyncio Task awaits this Deferred: give it the outcome.
+                            current.result = result = _settle(result, args)
+                            continue
+                        if fn is _CONTINUE:
+                            # `current` fired while `args` waited on it: hand the result over.
+                            waiter: Deferred[Any] = args
+                            waiter.result = result
+                            current.result = None
+                            if current._debugInfo is not None:
+                                current._debugInfo.failure = None
+                            waiter.paused -= 1
+                            if chain is None:
+                                chain = [current]
+                            chain.append(waiter)
+                            finished = False
+                            break
+                        try:
+                            if args is None:
+                                if kwargs is None:
+                                    result = fn(result)
+                                else:
+                                    result = fn(result, **kwargs)
+                            elif kwargs is None:
+                                result = fn(result, *args)
+                            else:
+                                result = fn(result, *args, **kwargs)
+                        except BaseException:
+                            # (Failure() without arguments is the fast constructor.)
+                            result = Failure(captureVars=True) if debug else Failure()
+                        current.result = result
+                        if isinstance(result, Deferred):
+                            if result is current:
+                                warnings.warn_explicit(
+                                    "Callback returned the Deferred it was attached to; this "
+                                    "breaks the callback chain and will raise an exception "
+                                    "in the future.",
+                                    DeprecationWarning,
+                                    *_where(fn),
+                                )
+                            if (
+                                not result.called
+                                or result.paused
+                                or isinstance(result.result, Deferred)
+                            ):
+                                # Wait for it: resume when it fires.
+                                current.paused += 1
+                                current._chainedTo = result
+                                result._callbacks.append(
+                                    (_CONTINUE, current, None, _CONTINUE, current, None)
+                                )
+                                break
+                            # Already has a result: take it over, leaving None behind.
+                            inner = result.result
+                            result.result = None
+                            if result._debugInfo is not None:
+                                result._debugInfo.failure = None
+                            current.result = result = inner
+                finally:
+                    current._runningCallbacks = False
+                    del callbacks[:i]
+            if finished:
+                result = current.result
+                if isinstance(result, Failure):
+                    # Drop frame references now (they may refer back to this Deferred) and
+                    # remember the failure, to be logged if nobody handles it.
+                    result.cleanFailure()
+                    info = current._debugInfo
+                    if info is None:
+                        info = current._debugInfo = _DebugInfo()
+                    info.failure = result
+                elif current._debugInfo is not None:
+                    current._debugInfo.failure = None
+                if chain is None:
+                    return
+                chain.pop()
+                if not chain:
+                    return
+            current = chain[-1]  # type: ignore[index]
+
+    # ---- presentation ----------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        if self._chainedTo is not None:
+            state = f" waiting on Deferred at 0x{id(self._chainedTo):x}"
+        elif self.called:
+            state = f" current result: {self.result!r}"
+        else:
+            state = ""
+        return f"<{type(self).__name__} at 0x{id(self):x}{state}>"
+
+    __str__ = __repr__
+
+    # ---- asyncio edges ---------------------------------------------------------------------
+
+    def __await__(self) -> Generator[Any, Any, _T]:
+        """Wait for this Deferred from a coroutine.
+
+        Twisted: twisted.internet.defer.Deferred.__await__.
+        asyncio: works inside any asyncio task (default loop, uvloop): the task waits on an
+        asyncio Future; cancelling the task cancels this Deferred and raises
+        ``asyncio.CancelledError`` at the ``await``.
+
+        A Deferred that has already fired gives its result (or raises its failure) at once,
+        without a loop turn, and keeps it. Waiting on a pending Deferred consumes its result:
+        afterwards the Deferred's own result is None, as in Twisted.
+        """
+        if self.called and not self.paused:
+            return _fired(self)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            # No loop: twistlike's own coroutine driver waits (see _CoroutineRunner).
+            return _DeferredWaiter(self).__await__()
+        return _awaitInTask(self, loop)
+
+    __iter__ = __await__
+
+    def asFuture(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[_T]:
+        """Return an asyncio Future (on ``loop``) that completes with this Deferred's result.
+
+        Twisted: twisted.internet.defer.Deferred.asFuture.
+        asyncio: cancelling the Future cancels this Deferred; a Deferred failing with
+        :class:`CancelledError` cancels the Future (Divergence from Twisted: it sets the
+        Deferred's CancelledError as the future's exception instead).
+
+        The Deferred's result is consumed (it becomes None).
+        """
+        future: asyncio.Future[_T] = loop.create_future()
+
+        def checkCancel(f: asyncio.Future[_T]) -> None:
+            if f.cancelled():
+                self.cancel()
+
+        def settle(result: Any) -> None:
+            if future.done():
+                return
+            if isinstance(result, Failure):
+                if result.check(CancelledError):
+                    future.cancel()
+                else:
+                    future.set_exception(result.value)
+            else:
+                future.set_result(result)
+
+        future.add_done_callback(checkCancel)
+        self.addBoth(settle)
+        return future
+
+    @classmethod
+    def fromFuture(cls, future: asyncio.Future[_T]) -> Deferred[_T]:
+        """Return a Deferred that fires with ``future``'s outcome.
+
+        Twisted: twisted.internet.defer.Deferred.fromFuture.
+        asyncio: ``future.add_done_callback``; cancelling the Deferred cancels the future.
+
+        Divergence from Twisted: a cancelled future makes the Deferred fail with this module's
+        :class:`CancelledError` (Twisted passes ``asyncio.CancelledError`` through), keeping
+        the rule that the Deferred side only sees Deferred cancellation.
+        """
+
+        def cancel(d: Deferred[Any]) -> None:
+            future.cancel()
+            if not d.called and not future.done():
+                # The future reports its fate on a later loop turn (a Task may even finish
+                # normally); let the chain wait for it instead of failing now.
+                _waitForOutcome(d, cancel)
+
+        d: Deferred[_T] = cls(cancel)
+        target = [d]
+
+        def adapt(f: asyncio.Future[_T]) -> None:
+            fire = target[0]
+            if fire.called:
+                return
+            if f.cancelled():
+                fire.errback(Failure(CancelledError()))
+                return
+            exc = f.exception()
+            if exc is not None:
+                fire.errback(Failure(exc, type(exc), exc.__traceback__))
+            else:
+                fire.callback(f.result())
+
+        def _waitForOutcome(
+            outer: Deferred[Any], canceller: Callable[[Deferred[Any]], None]
+        ) -> None:
+            target[0] = _fireWithPending(outer, canceller)
+
+        future.add_done_callback(adapt)
+        return d
+
+    @classmethod
+    def fromCoroutine(cls, coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T]) -> Deferred[_T]:
+        """Run a coroutine and return a Deferred of its result.
+
+        Twisted: twisted.internet.defer.Deferred.fromCoroutine.
+
+        See :func:`ensureDeferred` for how the coroutine is driven.
+
+        Raises:
+            NotACoroutineError: ``coro`` is not a coroutine.
+        """
+        if not (
+            isinstance(coro, collections.abc.Coroutine) or isinstance(coro, types.GeneratorType)
+        ):
+            raise NotACoroutineError(f"{coro!r} is not a coroutine")
+        d: Deferred[_T] = cls()
+        _CoroutineRunner(coro, d).start()
+        return d
+
+
+def _where(fn: object) -> tuple[str, int]:
+    code = getattr(fn, "__code__", None)
+    if code is None:
+        return ("<unknown>", 0)
+    return (code.co_filename, code.co_firstlineno)
+
+
+def _cancelledToTimedOutError(value: Any, timeout: float) -> Any:
+    if isinstance(value, Failure):
+        value.trap(CancelledError)
+        raise TimeoutError(timeout, "Deferred")
+    return value
+
+
+def _fireWithPending(
+    d: Deferred[Any], canceller: Callable[[Deferred[Any]], None] | None
+) -> Deferred[Any]:
+    """Fire ``d`` now so that its chain waits on a new Deferred, and return that one.
+
+    Used when a canceller cannot produce the outcome synchronously: ``d`` counts as fired
+    (``called`` is true, a second ``cancel()`` is forwarded to the new Deferred, whose
+    canceller is ``canceller``), and the real outcome is delivered by firing the new Deferred.
+    """
+    pending: Deferred[Any] = Deferred(canceller)
+    d._callbacks.insert(0, (_returnPending, (pending,), None, None, None, None))
+    d.callback(None)
+    return pending
+
+
+def _returnPending(_: object, pending: Deferred[Any]) -> Deferred[Any]:
+    return pending
+
+
+def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
+    """The ``await`` of a Deferred that has fired: its result at once, no loop turn."""
+    result = d.result
+    if isinstance(result, Failure):
+        if d._debugInfo is not None:
+            d._debugInfo.failure = None
+        result.raiseException()
+    return cast(_T, result)
+    yield  # makes this a generator
+
+
+def _settle(result: Any, future: asyncio.Future[Any]) -> Any:
+    """Hand a Deferred's outcome to the future an awaiting Task waits on; consume it."""
+    if future.done():
+        # The Task stopped waiting (it was cancelled): nobody reads this outcome.
+        return None
+    if isinstance(result, Failure):
+        future.set_exception(result.value.with_traceback(result.tb))
+    else:
+        future.set_result(result)
+    return None
+
+
+def _awaitInTask(d: Deferred[_T], loop: asyncio.AbstractEventLoop) -> Generator[Any, Any, _T]:
+    """The ``await`` of a pending Deferred inside an asyncio Task.
+
+    The Task waits on a plain asyncio Future (at C speed). If the Task is cancelled, the
+    CancelledError arrives here on its next step and the Deferred is cancelled then.
+    """
+    while True:
+        future = loop.create_future()
+        d._callbacks.append((_SETTLE, future, None, _SETTLE, future, None))
+        if d.called:
+            d._runCallbacks()
+        try:
+            return cast(_T, (yield from future))
+        except asyncio.CancelledError:
+            if not future.cancelled() or not _cancelledFromDeferred():
+                # The Task itself is being cancelled: cancel the Deferred and drop whatever
+                # it ends with (its reader is gone).
+                d.cancel()
+                d.addBoth(_discard)
+                raise
+        # The Deferred returned by ensureDeferred was cancelled: as in Twisted, the coroutine
+        # gets what the awaited Deferred gives after its own cancel() (usually Twisted's
+        # CancelledError); the loop above waits for that outcome.
+        d.cancel()
+
+
+def _discard(result: object) -> None:
+    return None
+
+
+def _cancelledFromDeferred() -> bool:
+    """Whether the current Task's cancellation came from cancelling its ensureDeferred result.
+
+    If so, the cancellation request is withdrawn (``Task.uncancel``), so that the Deferred
+    side's cancellation reaches the coroutine as Twisted's, through the awaited Deferred.
+    """
+    task = asyncio.current_task()
+    if task is None:
+        return False
+    runner = task.get_coro()
+    if type(runner) is not _CoroutineRunner or not runner._cancelFromDeferred:
+        return False
+    runner._cancelFromDeferred = False
+    task.uncancel()
+    return True
+
+
+# --------------------------------------------------------------------------------------------
+# The future-like object an asyncio Task (or our own driver) waits on for a pending Deferred
+
+
+class _DeferredWaiter:
+    """What ``await deferred`` yields while the Deferred is pending.
+
+    It is future-like in the sense of :func:`asyncio.isfuture` (it has
+    ``_asyncio_future_blocking``, ``get_loop``, ``add_done_callback``, ``result`` and
+    ``cancel``), so an asyncio Task waits on it exactly as on a Future. Twistlike's own
+    coroutine driver instead sets ``direct`` and is resumed synchronously, as Twisted resumes
+    coroutines.
+    """
+
+    __slots__ = (
+        "_asyncio_future_blocking",
+        "_callbacks",
+        "_cancel_msg",
+        "_cancel_requested",
+        "_deferred",
+        "_done",
+        "_loop",
+        "_outcome",
+        "direct",
+    )
+
+    def __init__(self, d: Deferred[Any]) -> None:
+        self._asyncio_future_blocking = False
+        self._deferred = d
+        self._done = False
+        self._outcome: Any = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._callbacks: list[tuple[Callable[[Any], object], contextvars.Context | None]] = []
+        self._cancel_requested = False
+        self._cancel_msg: object = None
+        self.direct: Callable[[], None] | None = None
+        d.addBoth(self._fire)
+
+    def _fire(self, result: Any) -> None:
+        # Returning None consumes the Deferred's result, as Twisted's coroutine driver does.
+        self._outcome = result
+        self._done = True
+        direct = self.direct
+        if direct is not None:
+            direct()
+        callbacks = self._callbacks
+        if callbacks:
+            loop = self._loop
+            assert loop is not None
+            for fn, context in callbacks:
+                loop.call_soon(fn, self, context=context)
+            callbacks.clear()
+
+    def _unwrap(self) -> Any:
+        outcome = self._outcome
+        if isinstance(outcome, Failure):
+            if self._cancel_requested and outcome.check(CancelledError):
+                raise asyncio.CancelledError(
+                    *(() if self._cancel_msg is None else (self._cancel_msg,))
+                )
+            outcome.raiseException()
+        return outcome
+
+    # -- the asyncio future protocol --
+
+    def get_loop(self) -> asyncio.AbstractEventLoop:
+        loop = self._loop
+        if loop is None:
+            loop = self._loop = asyncio.get_running_loop()
+        return loop
+
+    def add_done_callback(
+        self, fn: Callable[[Any], object], *, context: contextvars.Context | None = None
+    ) -> None:
+        if self._done:
+            self.get_loop().call_soon(fn, self, context=context)
+        else:
+            self.get_loop()
+            self._callbacks.append((fn, context))
+
+    def remove_done_callback(self, fn: Callable[[Any], object]) -> int:
+        before = len(self._callbacks)
+        self._callbacks[:] = [(f, c) for f, c in self._callbacks if f != fn]
+        return before - len(self._callbacks)
+
+    def done(self) -> bool:
+        return self._done
+
+    def cancelled(self) -> bool:
+        outcome = self._outcome
+        return (
+            self._done
+            and self._cancel_requested
+            and isinstance(outcome, Failure)
+            and outcome.check(CancelledError) is not None
+        )
+
+    def result(self) -> Any:
+        if not self._done:
+            raise asyncio.InvalidStateError("Deferred has not fired yet")
+        return self._unwrap()
+
+    def exception(self) -> BaseException | None:
+        if not self._done:
+            raise asyncio.InvalidStateError("Deferred has not fired yet")
+        try:
+            self._unwrap()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as e:
+            return e
+        return None
+
+    def cancel(self, msg: object = None) -> bool:
+        if self._done:
+            return False
+        if _cancelledFromDeferred():
+            # Twisted's cancellation goes through as is (see _awaitInTask).
+            self._deferred.cancel()
+            return True
+        self._cancel_requested = True
+        self._cancel_msg = msg
+        self._deferred.cancel()
+        return True
+
+    def __await__(self) -> Generator[Any, Any, Any]:
+        self._asyncio_future_blocking = True
+        yield self
+        return self._unwrap()
+
+    def __repr__(self) -> str:
+        return f"<awaiting {self._deferred!r}>"
+
+
+# --------------------------------------------------------------------------------------------
+# Coroutines: ensureDeferred / fromCoroutine
+
+
+class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
+    """Drives one coroutine and fires a Deferred with its outcome.
+
+    With no event loop running, the runner drives the coroutine itself: it starts
+    synchronously, and resumes synchronously when an awaited Deferred fires (Twisted's
+    behaviour). While a loop runs, the coroutine runs inside a real asyncio Task (so
+    ``asyncio.current_task()``, anyio and sniffio work), with the runner as the Task's
+    coroutine: the Task starts eagerly on Python 3.12+; on 3.11 the runner takes the first
+    step synchronously and hands the rest to the Task.
+
+    The coroutine's outcome goes to the Deferred from inside the runner; the Task itself
+    always ends with None, so asyncio never reports "exception was never retrieved".
+    """
+
+    def __init__(
+        self, coro: Coroutine[Any, Any, Any] | Generator[Any, Any, Any], d: Deferred[Any]
+    ) -> None:
+        self._coro = coro
+        self._deferred = d
+        self._context = contextvars.copy_context()
+        self._waiting: Any = None  # the _DeferredWaiter or future the coroutine waits on
+        self._task: asyncio.Task[None] | None = None
+        self._first: Any = _NOTHING  # an object already yielded, for the Task's first step
+        self._cancelFromDeferred = False
+        d._canceller = self._cancel
+
+    # -- start and finish --
+
+    def start(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._drive(None, None, None)
+            return
+        if _PY312:
+            self._task = asyncio.Task(  # type: ignore[call-arg,unused-ignore]
+                self, loop=loop, context=self._context, eager_start=True
+            )
+        else:
+            self._drive(None, None, loop)
+
+    def _finish(self, value: Any) -> None:
+        self._waiting = None
+        d = self._deferred
+        if isinstance(value, Failure) and value.check(asyncio.CancelledError):
+            # The asyncio side's cancellation reaches the Deferred side as Twisted's error.
+            value = Failure(CancelledError(*value.value.args))
+        if d.called:
+            # The Deferred was cancelled while the coroutine itself was running (nothing to
+            # forward the cancellation to), so it already failed with CancelledError.
+            if isinstance(value, Failure):
+                log_failure(
+                    value,
+                    "Coroutine failed after its Deferred was cancelled:",
+                    namespace="twistlike.defer",
+                )
+            return
+        if isinstance(value, Failure):
+            d.errback(value)
+        else:
+            d.callback(value)
+
+    def _cancel(self, d: Deferred[Any]) -> None:
+        """The result Deferred was cancelled: cancel what the coroutine is waiting on."""
+        task = self._task
+        waiting = self._waiting
+        if waiting is None and (task is None or task.done()):
+            # Not waiting on anything (finished, or cancelling itself while it runs).
+            return
+        # Keep the chain waiting for the coroutine's own outcome (it may catch the error).
+        self._deferred = _fireWithPending(d, self._cancel)
+        if task is not None:
+            # If the coroutine waits on a Deferred, _awaitInTask sees this flag and delivers
+            # that Deferred's own cancellation (Twisted's behaviour) instead of
+            # asyncio.CancelledError.
+            self._cancelFromDeferred = True
+            task.cancel()
+        elif isinstance(waiting, _DeferredWaiter):
+            # Twisted's behaviour: the awaited Deferred is cancelled, and the coroutine sees
+            # that Deferred's CancelledError at its await.
+            waiting._deferred.cancel()
+        else:
+            waiting.cancel()
+
+    def _startTask(self, loop: asyncio.AbstractEventLoop, waiting: Any) -> None:
+        # The Task's first step hands `waiting` (already yielded by the coroutine) to it.
+        self._first = waiting
+        self._waiting = waiting
+        self._task = loop.create_task(self, context=self._context)
+
+    # -- the driver without a Task --
+
+    def _drive(
+        self, value: Any, exc: BaseException | None, loop: asyncio.AbstractEventLoop | None
+    ) -> None:
+        """Run the coroutine until it waits; ``loop`` is the running loop, if any.
+
+        With no loop, a pending Deferred resumes the coroutine synchronously when it fires.
+        With a loop (Python 3.11's synchronous first step), the Task takes over at the first
+        wait on anything but a Deferred, or when a Deferred resumes it.
+        """
+        coro = self._coro
+        run = self._context.run
+        while True:
+            try:
+                if exc is None:
+                    yielded = run(coro.send, value)
+                else:
+                    yielded = run(coro.throw, exc)
+            except StopIteration as e:
+                self._finish(e.value)
+                return
+            except BaseException:
+                self._finish(Failure())
+                return
+            exc = None
+            if isinstance(yielded, Deferred):
+                # A generator-based coroutine yielding a Deferred directly (Twisted allows it).
+                yielded = _DeferredWaiter(yielded)
+            if isinstance(yielded, _DeferredWaiter):
+                if not yielded._done:
+                    self._waiting = yielded
+                    yielded.direct = functools.partial(self._resume, yielded)
+                    return
+                try:
+                    value = yielded._unwrap()
+                except BaseException as e:
+                    exc = e
+                continue
+            if yielded is None:
+                # A bare yield (asyncio.sleep(0)) asks for one loop turn.
+                if loop is not None:
+                    self._startTask(loop, None)
+                    return
+                value = None
+                continue
+            if asyncio.isfuture(yielded):
+                if loop is not None:
+                    self._startTask(loop, yielded)
+                else:
+                    self._waiting = yielded
+                    yielded.add_done_callback(self._resume)
+                return
+            exc = RuntimeError(
+                f"a coroutine run by twistlike awaited {yielded!r}, which is neither a "
+                "Deferred nor an asyncio future"
+            )
+
+    def _resume(self, waited: Any) -> None:
+        self._waiting = None
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            # A loop runs now: continue inside a real Task.
+            self._startTask(loop, waited)
+            return
+        try:
+            value = waited._unwrap() if isinstance(waited, _DeferredWaiter) else waited.result()
+        except BaseException as e:
+            self._drive(None, e, None)
+        else:
+            self._drive(value, None, None)
+
+    # -- the Coroutine protocol, used by the asyncio Task --
+
+    def send(self, value: Any) -> Any:
+        first = self._first
+        if first is not _NOTHING:
+            self._first = _NOTHING
+            return first
+        return self._step(self._coro.send, value)
+
+    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
+        if val is None:
+            exc = typ if isinstance(typ, BaseException) else typ()
+        else:
+            exc = val
+        first = self._first
+        if first is not _NOTHING:
+            # Cancelled before the Task's first step: cancel what the coroutine waits on too.
+            self._first = _NOTHING
+            if first is not None and not first.done():
+                first.cancel()
+        return self._step(self._coro.throw, exc)
+
+    def _step(self, method: Callable[[Any], Any], arg: Any) -> Any:
+        while True:
+            try:
+                yielded = method(arg)
+            except StopIteration as e:
+                self._finish(e.value)
+                raise StopIteration(None) from None
+            except BaseException:
+                self._finish(Failure())
+                raise StopIteration(None) from None
+            finally:
+                # A cancellation from the Deferred side is delivered in the step after it was
+                # requested; what this step did not consume must not linger.
+                self._cancelFromDeferred = False
+            if isinstance(yielded, Deferred):
+                # A generator-based coroutine yielding a Deferred directly.
+                if yielded.called and not yielded.paused:
+                    if isinstance(yielded.result, Failure):
+                        method, arg = self._coro.throw, yielded.result.value
+                    else:
+                        method, arg = self._coro.send, yielded.result
+                    continue
+                yielded = _DeferredWaiter(yielded)
+                yielded._asyncio_future_blocking = True
+            self._waiting = yielded
+            return yielded
+
+    def close(self) -> None:
+        self._coro.close()
+
+    def __await__(self) -> Generator[Any, None, None]:
+        raise TypeError("twistlike's coroutine runner is driven by a Task, not awaited")
+
+
+_NOTHING: Any = object()
+
+
+def ensureDeferred(
+    coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T] | Deferred[_T],
+) -> Deferred[_T]:
+    """Run a coroutine and return a Deferred of its result; a Deferred is returned as is.
+
+    Twisted: twisted.internet.defer.ensureDeferred.
+    asyncio: while a loop runs, the coroutine runs in a real asyncio Task.
+
+    The coroutine starts at once, in a copy of the current contextvars context, and may await
+    Deferreds and asyncio awaitables (futures, tasks, ``asyncio.sleep``). Cancelling the
+    returned Deferred cancels what the coroutine waits on: an awaited Deferred is cancelled (the
+    coroutine sees :class:`CancelledError` there, as in Twisted); an awaited asyncio object is
+    cancelled through the Task (the coroutine sees ``asyncio.CancelledError``). If the
+    coroutine lets the error escape, the Deferred fails with :class:`CancelledError`.
+
+    Raises:
+        NotACoroutineError: ``coro`` is neither a coroutine nor a Deferred.
+    """
+    if isinstance(coro, Deferred):
+        return coro
+    try:
+        return Deferred.fromCoroutine(coro)
+    except NotACoroutineError:
+        raise NotACoroutineError(f"{coro!r} is not a coroutine or a Deferred") from None
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def succeed(result: _T) -> Deferred[_T]:
+    """Return a Deferred that has already fired with ``result``.
+
+    Twisted: twisted.internet.defer.succeed.
+    """
+    d: Deferred[_T] = Deferred()
+    d.callback(result)
+    return d
+
+
+def fail(result: Failure | BaseException | None = None) -> Deferred[Any]:
+    """Return a Deferred that has already failed with ``result``.
+
+    Twisted: twisted.internet.defer.fail.
+
+    ``result`` None wraps the exception being handled.
+    """
+    d: Deferred[Any] = Deferred()
+    d.errback(result)
+    return d
+
+
+def execute(callable: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> Deferred[_T]:
+    """Call ``callable`` now and return a fired Deferred of its result or exception.
+
+    Twisted: twisted.internet.defer.execute.
+    """
+    try:
+        result = callable(*args, **kwargs)
+    except BaseException:
+        return fail()
+    return succeed(result)
+
+
+@overload
+def maybeDeferred(
+    f: Callable[_P, Deferred[_T]], *args: _P.args, **kwargs: _P.kwargs
+) -> Deferred[_T]: ...
+
+
+@overload
+def maybeDeferred(
+    f: Callable[_P, Coroutine[Any, Any, _T]], *args: _P.args, **kwargs: _P.kwargs
+) -> Deferred[_T]: ...
+
+
+@overload
+def maybeDeferred(f: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> Deferred[_T]: ...
+
+
+def maybeDeferred(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Deferred[Any]:
+    """Call ``f`` and always return a Deferred.
+
+    Twisted: twisted.internet.defer.maybeDeferred.
+
+    A Deferred result is returned as is; a coroutine is run with ``Deferred.fromCoroutine``;
+    a Failure or a raised exception gives a failed Deferred; any other value a fired one.
+    """
+    try:
+        result = f(*args, **kwargs)
+    except BaseException:
+        return fail(Failure(captureVars=Deferred.debug))
+    if isinstance(result, Deferred):
+        return result
+    if isinstance(result, Failure):
+        return fail(result)
+    if type(result) is types.CoroutineType:
+        return Deferred.fromCoroutine(result)
+    return succeed(result)
+
+
+def logError(err: Failure) -> Failure:
+    """Log ``err`` and return it, so the chain keeps failing; usable as an errback.
+
+    Twisted: twisted.internet.defer.logError.
+    """
+    log_failure(err, "Unhandled Error", namespace="twistlike.defer")
+    return err
+
+
+# --------------------------------------------------------------------------------------------
+# inlineCallbacks
+
+
+class _DefGen_Return(BaseException):
+    def __init__(self, value: object) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def returnValue(val: object) -> NoReturn:
+    """Return ``val`` from an ``inlineCallbacks`` generator (deprecated: use ``return``).
+
+    Twisted: twisted.internet.defer.returnValue.
+    """
+    warnings.warn(
+        "returnValue() is deprecated: use 'return' in the generator instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    raise _DefGen_Return(val)
+
+
+class _InlineCallbacks(Generic[_T]):
+    """Drives one ``inlineCallbacks`` generator, synchronously, as Twisted does."""
+
+    __slots__ = ("_context", "_deferred", "_gen", "_waitingOn")
+
+    def __init__(self, gen: Generator[Any, Any, _T]) -> None:
+        self._gen = gen
+        self._context = contextvars.copy_context()
+        self._waitingOn: Deferred[Any] | None = None
+        self._deferred: Deferred[_T] = Deferred(self._cancel)
+
+    def _cancel(self, d: Deferred[Any]) -> None:
+        waiting = self._waitingOn
+        if waiting is None:
+            return
+        # The generator decides: it sees CancelledError at its yield and may recover.
+        self._deferred = _fireWithPending(d, self._cancel)
+        waiting.cancel()
+
+    def _step(self, result: Any) -> None:
+        gen = self._gen
+        run = self._context.run
+        while True:
+            try:
+                if isinstance(result, Failure):
+                    yielded = run(result.throwExceptionIntoGenerator, gen)
+                else:
+                    yielded = run(gen.send, result)
+            except StopIteration as e:
+                self._waitingOn = None
+                self._deferred.callback(e.value)
+                return
+            except _DefGen_Return as e:
+                self._waitingOn = None
+                self._deferred.callback(cast(_T, e.value))
+                return
+            except BaseException:
+                self._waitingOn = None
+                self._deferred.errback(Failure(captureVars=Deferred.debug))
+                return
+            if isinstance(yielded, types.CoroutineType):
+                yielded = Deferred.fromCoroutine(yielded)
+            elif asyncio.isfuture(yielded):
+                # Divergence from Twisted: an asyncio future is waited on, not sent back.
+                yielded = Deferred.fromFuture(yielded)
+            if not isinstance(yielded, Deferred):
+                result = yielded
+                continue
+            # Wait on it; if it has fired already, continue in this loop (no recursion).
+            box: list[Any] = [_NOTHING, True]
+
+            def gotResult(r: Any, box: list[Any] = box) -> None:
+                if box[1]:
+                    box[0] = r
+                else:
+                    self._step(r)
+
+            yielded.addBoth(gotResult)
+            if box[0] is not _NOTHING:
+                result = box[0]
+                continue
+            box[1] = False
+            self._waitingOn = yielded
+            return
+
+
+@overload
+def inlineCallbacks(
+    f: Callable[_P, Generator[Any, Any, _T]],
+) -> Callable[_P, Deferred[_T]]: ...
+
+
+@overload
+def inlineCallbacks(f: Callable[_P, Any]) -> Callable[_P, Deferred[Any]]: ...
+
+
+def inlineCallbacks(f: Callable[_P, Any]) -> Callable[_P, Deferred[Any]]:
+    """Decorate a generator function so that it can ``yield`` Deferreds and get their results.
+
+    Twisted: twisted.internet.defer.inlineCallbacks.
+
+    The generator runs synchronously until it yields a Deferred that has not fired; it resumes
+    when it fires. Yielding a coroutine runs it (``Deferred.fromCoroutine``); yielding an
+    asyncio future waits for it. ``return x`` (or the deprecated ``returnValue(x)``) fires the
+    returned Deferred. Cancelling that Deferred cancels the Deferred being waited on.
+    """
+
+    @functools.wraps(f)
+    def unwindGenerator(*args: _P.args, **kwargs: _P.kwargs) -> Deferred[Any]:
+        try:
+            gen = f(*args, **kwargs)
+        except _DefGen_Return:
+            raise TypeError(
+                f"inlineCallbacks requires {f!r} to produce a generator; instead caught "
+                "returnValue being used in a non-generator"
+            ) from None
+        if not isinstance(gen, types.GeneratorType):
+            raise TypeError(
+                f"inlineCallbacks requires {f!r} to produce a generator; instead got {gen!r}"
+            )
+        driver: _InlineCallbacks[Any] = _InlineCallbacks(gen)
+        d = driver._deferred
+        driver._step(None)
+        return d
+
+    return unwindGenerator

@@ -1,0 +1,75 @@
+"""Deferreds: results that arrive later, with chains of callbacks, and their asyncio bridge.
+
+Twisted: twisted.internet.defer.
+
+Everything here runs without an event loop (a Deferred is a synchronous state machine);
+``await d`` works inside any asyncio task. See docs/deferreds.md.
+"""
+
+from twistlike._combinators import (
+    AlreadyTryingToLockError,
+    DeferredList,
+    DeferredLock,
+    DeferredQueue,
+    DeferredSemaphore,
+    FailureGroup,
+    FirstError,
+    QueueOverflow,
+    QueueUnderflow,
+    gatherResults,
+    race,
+)
+from twistlike._deferred import (
+    AlreadyCalledError,
+    CancelledError,
+    Deferred,
+    NotACoroutineError,
+    TimeoutError,
+    ensureDeferred,
+    execute,
+    fail,
+    getDebugging,
+    inlineCallbacks,
+    logError,
+    maybeDeferred,
+    passthru,
+    returnValue,
+    setDebugging,
+    succeed,
+)
+
+#: DeferredList result flags, as in Twisted: ``(SUCCESS, value)`` / ``(FAILURE, failure)``.
+SUCCESS = True
+FAILURE = False
+
+__all__ = [
+    "FAILURE",
+    "SUCCESS",
+    "AlreadyCalledError",
+    "AlreadyTryingToLockError",
+    "CancelledError",
+    "Deferred",
+    "DeferredList",
+    "DeferredLock",
+    "DeferredQueue",
+    "DeferredSemaphore",
+    "FailureGroup",
+    "FirstError",
+    "NotACoroutineError",
+    "QueueOverflow",
+    "QueueUnderflow",
+    "TimeoutError",
+    "ensureDeferred",
+    "execute",
+    "fail",
+    "gatherResults",
+    "getDebugging",
+    "inlineCallbacks",
+    "logError",
+    "maybeDeferred",
+    "passthru",
+    "race",
+    "returnValue",
+    "setDebugging",
+    "succeed",
+]
