@@ -426,17 +426,21 @@ class Deferred(Generic[_T]):
             AlreadyCalledError: this Deferred already fired.
             AssertionError: ``result`` is a Deferred (Twisted's rule; chain it instead).
         """
+        if self.called or self.debug:
+            self._startRunCallbacks(result)
+            return
         if isinstance(result, Deferred):
             raise AssertionError(
                 f"callback() got a Deferred ({result!r}); return it from a callback instead"
             )
-        if self.called or self.debug:
-            self._startRunCallbacks(result)
-            return
         # The common case, inlined: it is the hot path of every Deferred.
         self.called = True
         self.result = result
-        if self._callbacks:
+        # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
+        self._canceller = None
+        if self._callbacks or self._chainedTo is not None or isinstance(result, Failure):
+            # (With no callbacks, a Failure still needs the end-of-chain bookkeeping so that
+            # it is logged if nobody handles it.)
             self._runCallbacks()
 
     def errback(self, fail: Failure | BaseException | None = None) -> None:
@@ -458,16 +462,18 @@ class Deferred(Generic[_T]):
                 # cancel() without a canceller swallows exactly one later fire.
                 self._suppressAlreadyCalled = False
                 return
-            extra = ""
-            if self._debugInfo is not None:
-                extra = "\n" + self._debugInfo.stacks()
-            raise AlreadyCalledError(extra)
+            if self.debug:
+                info = self._debugInfo
+                raise AlreadyCalledError("\n" + (info.stacks() if info is not None else ""))
+            raise AlreadyCalledError()
         if self.debug:
             if self._debugInfo is None:
                 self._debugInfo = _DebugInfo()
             self._debugInfo.invoker = traceback.format_stack()[:-2]
         self.called = True
         self.result = result
+        # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
+        self._canceller = None
         self._runCallbacks()
 
     def pause(self) -> None:
@@ -549,7 +555,11 @@ class Deferred(Generic[_T]):
                         else:
                             fn = entry[0]
                             if fn is None:
-                                continue
+                                if not isinstance(result, Deferred):
+                                    continue
+                                # Twisted's passthru is a real call, and its Deferred result
+                                # is waited on like any other (after an early unpause()).
+                                fn = passthru
                             args = entry[1]
                             kwargs = entry[2]
                         if fn is _SETTLE:
@@ -579,12 +589,9 @@ class Deferred(Generic[_T]):
                                 result = fn(result, *args)
                             else:
                                 result = fn(result, *args, **kwargs)
-                        except BaseException:
-                            # (Failure() without arguments is the fast constructor.)
-                            result = Failure(captureVars=True) if debug else Failure()
-                        current.result = result
-                        if isinstance(result, Deferred):
                             if result is current:
+                                # Inside the try, as in Twisted: a warning turned into an
+                                # error fails the chain instead of escaping callback().
                                 warnings.warn_explicit(
                                     "Callback returned the Deferred it was attached to; this "
                                     "breaks the callback chain and will raise an exception "
@@ -592,6 +599,11 @@ class Deferred(Generic[_T]):
                                     DeprecationWarning,
                                     *_where(fn),
                                 )
+                        except BaseException:
+                            # (Failure() without arguments is the fast constructor.)
+                            result = Failure(captureVars=True) if debug else Failure()
+                        current.result = result
+                        if isinstance(result, Deferred):
                             if (
                                 not result.called
                                 or result.paused
@@ -616,9 +628,8 @@ class Deferred(Generic[_T]):
             if finished:
                 result = current.result
                 if isinstance(result, Failure):
-                    # Drop frame references now (they may refer back to this Deferred) and
-                    # remember the failure, to be logged if nobody handles it.
-                    result.cleanFailure()
+                    # Remember the failure, to be logged if nobody handles it. Its traceback
+                    # is kept (as Twisted does): awaiting the Deferred re-raises with it.
                     info = current._debugInfo
                     if info is None:
                         info = current._debugInfo = _DebugInfo()
@@ -759,6 +770,9 @@ class Deferred(Generic[_T]):
             isinstance(coro, collections.abc.Coroutine) or isinstance(coro, types.GeneratorType)
         ):
             raise NotACoroutineError(f"{coro!r} is not a coroutine")
+        if isinstance(coro, types.GeneratorType):
+            # Twisted drives a generator as inlineCallbacks does (plain values come back).
+            return _runInline(coro)
         d: Deferred[_T] = cls()
         _CoroutineRunner(coro, d).start()
         return d
@@ -811,8 +825,9 @@ def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
 def _settle(result: Any, future: asyncio.Future[Any]) -> Any:
     """Hand a Deferred's outcome to the future an awaiting Task waits on; consume it."""
     if future.done():
-        # The Task stopped waiting (it was cancelled): nobody reads this outcome.
-        return None
+        # The Task stopped waiting (it was cancelled): leave the outcome to whoever reads
+        # it next (the Task's own retry in _awaitInTask, or _discard).
+        return result
     if isinstance(result, Failure):
         future.set_exception(result.value.with_traceback(result.tb))
     else:
@@ -983,10 +998,6 @@ class _DeferredWaiter:
     def cancel(self, msg: object = None) -> bool:
         if self._done:
             return False
-        if _cancelledFromDeferred():
-            # Twisted's cancellation goes through as is (see _awaitInTask).
-            self._deferred.cancel()
-            return True
         self._cancel_requested = True
         self._cancel_msg = msg
         self._deferred.cancel()
@@ -1029,6 +1040,7 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
         self._task: asyncio.Task[None] | None = None
         self._first: Any = _NOTHING  # an object already yielded, for the Task's first step
         self._cancelFromDeferred = False
+        self._driving = False
         d._canceller = self._cancel
 
     # -- start and finish --
@@ -1071,21 +1083,30 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
         """The result Deferred was cancelled: cancel what the coroutine is waiting on."""
         task = self._task
         waiting = self._waiting
+        if self._driving:
+            # Cancelled by the coroutine itself while it runs: as in Twisted, its own outcome
+            # (not CancelledError) is what the Deferred gets.
+            self._deferred = _fireWithPending(d, self._cancel)
+            return
         if waiting is None and (task is None or task.done()):
             # Not waiting on anything (finished, or cancelling itself while it runs).
             return
         # Keep the chain waiting for the coroutine's own outcome (it may catch the error).
         self._deferred = _fireWithPending(d, self._cancel)
-        if task is not None:
+        if waiting is not None and waiting.done():
+            # What it waited on has delivered already; the coroutine resumes with that
+            # on its next step (in Twisted it would have resumed synchronously).
+            return
+        if isinstance(waiting, _DeferredWaiter):
+            # Twisted's behaviour, also inside a Task: the awaited Deferred is cancelled and
+            # the coroutine sees its CancelledError (the waiter fires, the Task wakes up).
+            waiting._deferred.cancel()
+        elif task is not None:
             # If the coroutine waits on a Deferred, _awaitInTask sees this flag and delivers
             # that Deferred's own cancellation (Twisted's behaviour) instead of
             # asyncio.CancelledError.
             self._cancelFromDeferred = True
             task.cancel()
-        elif isinstance(waiting, _DeferredWaiter):
-            # Twisted's behaviour: the awaited Deferred is cancelled, and the coroutine sees
-            # that Deferred's CancelledError at its await.
-            waiting._deferred.cancel()
         else:
             waiting.cancel()
 
@@ -1109,17 +1130,21 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
         coro = self._coro
         run = self._context.run
         while True:
+            self._driving = True
             try:
                 if exc is None:
                     yielded = run(coro.send, value)
                 else:
                     yielded = run(coro.throw, exc)
             except StopIteration as e:
+                self._driving = False
                 self._finish(e.value)
                 return
             except BaseException:
+                self._driving = False
                 self._finish(Failure())
                 return
+            self._driving = False
             exc = None
             if isinstance(yielded, Deferred):
                 # A generator-based coroutine yielding a Deferred directly (Twisted allows it).
@@ -1404,6 +1429,9 @@ class _InlineCallbacks(Generic[_T]):
                 return
             if isinstance(yielded, types.CoroutineType):
                 yielded = Deferred.fromCoroutine(yielded)
+            elif isinstance(yielded, types.GeneratorType):
+                # Twisted runs a yielded generator as a nested inlineCallbacks generator.
+                yielded = _runInline(yielded)
             elif asyncio.isfuture(yielded):
                 # Divergence from Twisted: an asyncio future is waited on, not sent back.
                 yielded = Deferred.fromFuture(yielded)
@@ -1428,17 +1456,7 @@ class _InlineCallbacks(Generic[_T]):
             return
 
 
-@overload
-def inlineCallbacks(
-    f: Callable[_P, Generator[Any, Any, _T]],
-) -> Callable[_P, Deferred[_T]]: ...
-
-
-@overload
-def inlineCallbacks(f: Callable[_P, Any]) -> Callable[_P, Deferred[Any]]: ...
-
-
-def inlineCallbacks(f: Callable[_P, Any]) -> Callable[_P, Deferred[Any]]:
+def inlineCallbacks(f: Callable[_P, Generator[Any, Any, _T]]) -> Callable[_P, Deferred[_T]]:
     """Decorate a generator function so that it can ``yield`` Deferreds and get their results.
 
     Twisted: twisted.internet.defer.inlineCallbacks.
@@ -1462,9 +1480,13 @@ def inlineCallbacks(f: Callable[_P, Any]) -> Callable[_P, Deferred[Any]]:
             raise TypeError(
                 f"inlineCallbacks requires {f!r} to produce a generator; instead got {gen!r}"
             )
-        driver: _InlineCallbacks[Any] = _InlineCallbacks(gen)
-        d = driver._deferred
-        driver._step(None)
-        return d
+        return _runInline(gen)
 
     return unwindGenerator
+
+
+def _runInline(gen: Generator[Any, Any, _T]) -> Deferred[_T]:
+    driver: _InlineCallbacks[_T] = _InlineCallbacks(gen)
+    d = driver._deferred
+    driver._step(None)
+    return d
