@@ -30,5 +30,5 @@ def log_failure(failure: Failure, why: str | None = None, *, namespace: str = "t
         "%s\n%s",
         why if why is not None else "Unhandled Error",
         failure.getTraceback(),
-        extra={FAILURE_ATTR: failure},
+        extra={FAILURE_ATTR: failure, "why": why},
     )
