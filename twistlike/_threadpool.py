@@ -1,0 +1,175 @@
+"""A thread pool with Twisted's ThreadPool API (the reactor's pool behind deferToThread).
+
+Pure: threads and a queue, no event loop. Results are handed back by the callers (see
+twistlike.threads), which use the loop's thread-safe call to deliver them.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any, cast
+
+from twistlike._log import log_failure
+from twistlike.failure import Failure
+
+__all__ = ["ThreadPool"]
+
+_STOP = object()
+
+_Work = tuple[
+    Callable[[bool, Any], object] | None, Callable[..., Any], tuple[Any, ...], dict[str, Any]
+]
+
+
+class ThreadPool:
+    """Worker threads that run queued calls; grows on demand from ``minthreads`` to ``maxthreads``.
+
+    Twisted: twisted.python.threadpool.ThreadPool.
+
+    Work queued before ``start()`` runs once the pool starts. ``stop()`` lets queued work
+    finish, then joins the threads.
+    """
+
+    def __init__(self, minthreads: int = 5, maxthreads: int = 20, name: str | None = None) -> None:
+        if minthreads < 0:
+            raise ValueError(f"minthreads must be >= 0, got {minthreads}")
+        if maxthreads < minthreads:
+            raise ValueError(f"maxthreads ({maxthreads}) must be >= minthreads ({minthreads})")
+        self.min = minthreads
+        self.max = maxthreads
+        self.name = name
+        self.started = False
+        self.joined = False
+        self.threads: list[threading.Thread] = []
+        self._queue: queue.SimpleQueue[_Work | object] = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._idle = 0
+        self._queued = 0
+
+    @property
+    def workers(self) -> int:
+        """How many worker threads exist."""
+        return len(self.threads)
+
+    def start(self) -> None:
+        """Start the workers (``minthreads`` at once, more as work arrives).
+
+        Twisted: twisted.python.threadpool.ThreadPool.start.
+        """
+        with self._lock:
+            self.joined = False
+            self.started = True
+            while len(self.threads) < self.min:
+                self._spawn()
+            while self._queued > self._idle and len(self.threads) < self.max:
+                self._spawn()
+
+    def _spawn(self) -> None:
+        # Called with the lock held.
+        n = len(self.threads) + 1
+        thread = threading.Thread(
+            target=self._worker, name=f"{self.name or 'ThreadPool'}-{n}", daemon=True
+        )
+        self.threads.append(thread)
+        self._idle += 1
+        thread.start()
+
+    def callInThread(self, func: Callable[..., Any], *args: Any, **kw: Any) -> None:
+        """Run ``func(*args, **kw)`` in a worker; an exception it raises is logged.
+
+        Twisted: twisted.python.threadpool.ThreadPool.callInThread.
+        """
+        self.callInThreadWithCallback(None, func, *args, **kw)
+
+    def callInThreadWithCallback(
+        self,
+        onResult: Callable[[bool, Any], object] | None,
+        func: Callable[..., Any],
+        *args: Any,
+        **kw: Any,
+    ) -> None:
+        """Run ``func`` in a worker, then ``onResult(True, result)`` or
+        ``onResult(False, failure)`` in that same worker thread.
+
+        Twisted: twisted.python.threadpool.ThreadPool.callInThreadWithCallback.
+
+        Raises:
+            RuntimeError: the pool was stopped.
+        """
+        if self.joined:
+            raise RuntimeError("the thread pool was stopped; it runs no more work")
+        with self._lock:
+            self._queued += 1
+            if self.started and self._queued > self._idle and len(self.threads) < self.max:
+                self._spawn()
+        self._queue.put((onResult, func, args, kw))
+
+    def _worker(self) -> None:
+        while True:
+            item = self._queue.get()
+            if item is _STOP:
+                with self._lock:
+                    self._idle -= 1
+                return
+            work = cast(_Work, item)
+            onResult, func, args, kw = work
+            with self._lock:
+                self._idle -= 1
+                self._queued -= 1
+            try:
+                try:
+                    result = func(*args, **kw)
+                except BaseException:
+                    failure = Failure()
+                    if onResult is None:
+                        log_failure(
+                            failure, "Unhandled error in thread", namespace="twistlike.threads"
+                        )
+                    else:
+                        onResult(False, failure)
+                else:
+                    if onResult is not None:
+                        onResult(True, result)
+            except BaseException:
+                log_failure(Failure(), "Unhandled error in onResult", namespace="twistlike.threads")
+            finally:
+                with self._lock:
+                    self._idle += 1
+                del item, work, onResult, func, args, kw
+
+    def adjustPoolsize(self, minthreads: int | None = None, maxthreads: int | None = None) -> None:
+        """Change the pool's bounds; starts threads up to the new minimum when running.
+
+        Twisted: twisted.python.threadpool.ThreadPool.adjustPoolsize.
+        """
+        with self._lock:
+            if minthreads is not None:
+                self.min = minthreads
+            if maxthreads is not None:
+                self.max = maxthreads
+            if self.max < self.min:
+                raise ValueError(f"maxthreads ({self.max}) must be >= minthreads ({self.min})")
+            if self.started:
+                while len(self.threads) < self.min:
+                    self._spawn()
+
+    def stop(self) -> None:
+        """Let queued work finish, then end and join every worker.
+
+        Twisted: twisted.python.threadpool.ThreadPool.stop.
+        """
+        with self._lock:
+            if self.joined:
+                return
+            self.joined = True
+            self.started = False
+            threads = list(self.threads)
+            self.threads.clear()
+        for _ in threads:
+            self._queue.put(_STOP)
+        current = threading.current_thread()
+        for thread in threads:
+            if thread is not current:
+                thread.join()
