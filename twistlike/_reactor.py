@@ -631,7 +631,6 @@ class AsyncioReactor:
         connector = Connector(
             state, factory, timeout, host=host, port=port, bindAddress=bindAddress
         )
-        state.connectors.add(connector)
         connector.connect()
         return connector
 
@@ -659,7 +658,6 @@ class AsyncioReactor:
         """
         state = self._state()
         connector = Connector(state, factory, timeout, path=address)
-        state.connectors.add(connector)
         connector.connect()
         return connector
 

@@ -694,6 +694,7 @@ class Connector:
         if self.state != "disconnected":
             raise RuntimeError("can't connect in this state")
         self.state = "connecting"
+        self._state.connectors.add(self)  # so that reactor shutdown stops it
         if not self._factoryStarted:
             self.factory.doStart()
             self._factoryStarted = True
@@ -716,12 +717,21 @@ class Connector:
                 coro = loop.create_unix_connection(protocolFactory, self.path)
             else:
                 assert self.host is not None
+                # As Twisted's connectTCP: IPv4 (or IPv6 for an IPv6 literal), so a refused
+                # name gives ConnectionRefusedError, not asyncio's multi-address error.
+                family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
                 coro = loop.create_connection(
-                    protocolFactory, self.host, self.port, local_addr=self.bindAddress
+                    protocolFactory,
+                    self.host,
+                    self.port,
+                    local_addr=self.bindAddress,
+                    family=family,
                 )
             await asyncio.wait_for(coro, self.timeout)
         except asyncio.CancelledError:
-            if self.state == "connecting":
+            # (stopConnecting already failed this attempt; an older task cancelled after a
+            # reconnect must not fail the new one.)
+            if self._attempt is asyncio.current_task() and self.state == "connecting":
                 self._failed(Failure(error.UserError("connection attempt was cancelled")))
             raise
         except TimeoutError:
@@ -760,6 +770,7 @@ class Connector:
             self._stopFactory()
 
     def _stopFactory(self) -> None:
+        self._state.connectors.discard(self)
         if self._factoryStarted:
             self._factoryStarted = False
             self.factory.doStop()
@@ -775,10 +786,11 @@ class Connector:
         if self.state != "connecting":
             raise error.NotConnectingError("we're not trying to connect")
         attempt = self._attempt
+        self._attempt = None
         if attempt is not None:
             attempt.cancel()
-        else:
-            self._failed(Failure(error.UserError("connection attempt was cancelled")))
+        # As Twisted: the attempt has failed when stopConnecting returns.
+        self._failed(Failure(error.UserError("connection attempt was cancelled")))
 
     def disconnect(self) -> None:
         """Close the connection, or stop connecting.
