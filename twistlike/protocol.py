@@ -18,6 +18,7 @@ Twisted: twisted.internet.protocol.
 from __future__ import annotations
 
 import logging
+import random
 from collections.abc import Callable
 from typing import Any, Generic
 
@@ -30,6 +31,7 @@ from zope.interface.adapter import AdapterRegistry  # type: ignore[import-untype
 from zope.interface.interface import adapter_hooks  # type: ignore[import-untyped, unused-ignore]
 
 from twistlike import error
+from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.interfaces import (
     IConsumer,
@@ -40,11 +42,13 @@ from twistlike.interfaces import (
 
 __all__ = [
     "BaseProtocol",
+    "ClientCreator",
     "ClientFactory",
     "ConsumerToProtocolAdapter",
     "Factory",
     "Protocol",
     "ProtocolToConsumerAdapter",
+    "ReconnectingClientFactory",
     "ServerFactory",
     "connectionDone",
 ]
@@ -321,3 +325,195 @@ def _adapterHook(iface: Any, ob: object) -> object:
 
 
 adapter_hooks.append(_adapterHook)
+
+
+class ReconnectingClientFactory(ClientFactory[_P]):
+    """A client factory that reconnects after a failed or lost connection, backing off.
+
+    Each retry waits ``delay`` (with Gaussian ``jitter``), which then grows by ``factor`` up
+    to ``maxDelay``; ``maxRetries`` (None: unlimited) ends the attempts. ``resetDelay()`` is
+    meant for ``buildProtocol``/``connectionMade`` of a successful connection;
+    ``stopTrying()`` stops for good. ``clock`` (default: the reactor, looked up on first
+    use) is what schedules retries: a ``task.Clock`` makes the backoff testable.
+
+    Twisted: twisted.internet.protocol.ReconnectingClientFactory.
+    """
+
+    maxDelay: float = 3600
+    initialDelay: float = 1.0
+    # e and a jitter that keeps retries of many clients apart; Twisted's values.
+    factor: float = 2.7182818284590451
+    jitter: float = 0.11962656472
+    delay: float = initialDelay
+    retries: int = 0
+    maxRetries: int | None = None
+    _callID: Any = None
+    connector: Any = None
+    clock: Any = None
+    continueTrying: int = 1
+
+    def clientConnectionFailed(self, connector: Any, reason: Failure) -> None:
+        """Retry, unless ``stopTrying()`` was called.
+
+        Twisted: twisted.internet.protocol.ReconnectingClientFactory.clientConnectionFailed.
+        """
+        if self.continueTrying:
+            self.connector = connector
+            self.retry()
+
+    def clientConnectionLost(self, connector: Any, unused_reason: Failure) -> None:
+        """Retry, unless ``stopTrying()`` was called.
+
+        Twisted: twisted.internet.protocol.ReconnectingClientFactory.clientConnectionLost.
+        """
+        if self.continueTrying:
+            self.connector = connector
+            self.retry()
+
+    def retry(self, connector: Any = None) -> None:
+        """Schedule the next connection attempt.
+
+        Twisted: twisted.internet.protocol.ReconnectingClientFactory.retry.
+
+        Raises:
+            ValueError: there is no connector to retry with.
+        """
+        if not self.continueTrying:
+            if self.noisy:
+                _log.info("Abandoning %s on explicit request", connector)
+            return
+        if connector is None:
+            if self.connector is None:
+                raise ValueError("no connector to retry")
+            connector = self.connector
+        self.retries += 1
+        if self.maxRetries is not None and self.retries > self.maxRetries:
+            if self.noisy:
+                _log.info("Abandoning %s after %d retries.", connector, self.retries)
+            return
+        if self.jitter:
+            self.delay = random.normalvariate(self.delay, self.delay * self.jitter)
+        if self.noisy:
+            _log.info("%s will retry in %d seconds", connector, self.delay)
+
+        def reconnector() -> None:
+            self._callID = None
+            connector.connect()
+
+        if self.clock is None:
+            from twistlike import reactor
+
+            self.clock = reactor
+        self._callID = self.clock.callLater(self.delay, reconnector)
+        # The next retry waits longer (as Twisted: grown after scheduling this one).
+        self.delay = min(self.delay * self.factor, self.maxDelay)
+
+    def stopTrying(self) -> None:
+        """Stop reconnecting (and stop a connection attempt in progress).
+
+        Twisted: twisted.internet.protocol.ReconnectingClientFactory.stopTrying.
+        """
+        if self._callID is not None:
+            self._callID.cancel()
+            self._callID = None
+        self.continueTrying = 0
+        if self.connector is not None:
+            try:
+                self.connector.stopConnecting()
+            except error.NotConnectingError:
+                pass
+
+    def resetDelay(self) -> None:
+        """Start the backoff afresh (call it once a connection succeeded).
+
+        Twisted: twisted.internet.protocol.ReconnectingClientFactory.resetDelay.
+        """
+        self.delay = self.initialDelay
+        self.retries = 0
+        self._callID = None
+        self.continueTrying = 1
+
+    def __getstate__(self) -> dict[str, Any]:
+        # As Twisted: a pickled factory does not carry its connection state.
+        state = self.__dict__.copy()
+        for key in ("connector", "retries", "delay", "continueTrying", "_callID"):
+            state.pop(key, None)
+        return state
+
+
+class _InstanceFactory(ClientFactory[Protocol]):
+    """Hands one ready-made protocol instance to a connection; fires a Deferred with it."""
+
+    noisy = False
+
+    def __init__(self, reactor: Any, instance: Protocol, deferred: Deferred[Protocol]) -> None:
+        self.reactor = reactor
+        self.instance = instance
+        self.deferred = deferred
+        self.pending: Any = None
+
+    def __repr__(self) -> str:
+        return f"<ClientCreator factory: {self.instance!r}>"
+
+    def buildProtocol(self, addr: Any) -> Protocol:
+        # As Twisted: the Deferred fires on a later turn, after connectionMade.
+        self.pending = self.reactor.callLater(0, self._fire, self.instance)
+        return self.instance
+
+    def _fire(self, instance: Protocol) -> None:
+        self.pending = None
+        self.deferred.callback(instance)
+
+    def clientConnectionFailed(self, connector: Any, reason: Failure) -> None:
+        if self.pending is not None:
+            self.pending.cancel()
+            self.pending = None
+        if not self.deferred.called:
+            self.deferred.errback(reason)
+
+
+class ClientCreator:
+    """Connect a single protocol instance and get a Deferred of it once connected.
+
+    Twisted: twisted.internet.protocol.ClientCreator (prefer endpoints and connectProtocol).
+    """
+
+    def __init__(
+        self, reactor: Any, protocolClass: Callable[..., Protocol], *args: Any, **kwargs: Any
+    ) -> None:
+        self.reactor = reactor
+        self.protocolClass = protocolClass
+        self.args = args
+        self.kwargs = kwargs
+
+    def _connect(self, method: Callable[..., Any], *args: Any, **kwargs: Any) -> Deferred[Protocol]:
+        def cancelConnect(deferred: Deferred[Protocol]) -> None:
+            connector.disconnect()
+            if factory.pending is not None:
+                factory.pending.cancel()
+                factory.pending = None
+
+        d: Deferred[Protocol] = Deferred(cancelConnect)
+        factory = _InstanceFactory(self.reactor, self.protocolClass(*self.args, **self.kwargs), d)
+        connector = method(*args, factory=factory, **kwargs)
+        return d
+
+    def connectTCP(
+        self, host: str, port: int, timeout: float = 30, bindAddress: Any = None
+    ) -> Deferred[Protocol]:
+        """Connect over TCP; the Deferred fires with the protocol after connectionMade.
+
+        Twisted: twisted.internet.protocol.ClientCreator.connectTCP.
+        """
+        return self._connect(
+            self.reactor.connectTCP, host, port, timeout=timeout, bindAddress=bindAddress
+        )
+
+    def connectUNIX(
+        self, address: str, timeout: float = 30, checkPID: bool = False
+    ) -> Deferred[Protocol]:
+        """Connect to a UNIX socket.
+
+        Twisted: twisted.internet.protocol.ClientCreator.connectUNIX.
+        """
+        return self._connect(self.reactor.connectUNIX, address, timeout=timeout, checkPID=checkPID)
