@@ -216,11 +216,13 @@ def test_protocol_all_is_complete() -> None:
     """__all__ lists the public names the module defines."""
     assert set(protocol.__all__) == {
         "BaseProtocol",
+        "ClientCreator",
         "ClientFactory",
         "ConsumerToProtocolAdapter",
         "Factory",
         "Protocol",
         "ProtocolToConsumerAdapter",
+        "ReconnectingClientFactory",
         "ServerFactory",
         "connectionDone",
     }
