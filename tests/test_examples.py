@@ -62,3 +62,17 @@ async def test_chat_server_relays_lines_between_users() -> None:
             w.close()
     finally:
         await port.stopListening()
+
+
+def test_asyncio_app_serves_a_twistlike_protocol() -> None:
+    """examples/asyncio_app.py answers in upper case and reports one served connection."""
+    import subprocess
+
+    result = subprocess.run(
+        [sys.executable, str(EXAMPLES / "asyncio_app.py")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    assert result.stdout.splitlines() == ["HELLO", "ASYNCIO", "served 1 connection(s)"]

@@ -65,6 +65,7 @@ __all__ = [
     "TCP6ServerEndpoint",
     "UNIXClientEndpoint",
     "UNIXServerEndpoint",
+    "asyncio_protocol_factory",
     "clientFromString",
     "connectProtocol",
     "quoteStringArgument",
@@ -1098,3 +1099,32 @@ def clientFromString(
             checkPID=checkPID,  # type: ignore[arg-type]
         )
     raise _unknownType(description, kind.lower(), server=False)
+
+
+# --------------------------------------------------------------------------------------------
+# Serving twistlike factories from asyncio's own server calls (twistlike-only API)
+
+
+def asyncio_protocol_factory(factory: Any) -> Callable[[], asyncio.Protocol]:
+    """Return a ``protocol_factory`` for ``loop.create_server`` that serves ``factory``.
+
+    twistlike-only (asyncio naming). For an asyncio application that creates its servers
+    itself (``loop.create_server``, ``loop.create_unix_server``, ``start_tls`` users ...)
+    and wants a Twisted-style Factory to handle the connections, with the same transport
+    semantics as ``reactor.listenTCP``::
+
+        server = await loop.create_server(asyncio_protocol_factory(MyFactory()), host, port)
+
+    ``factory.doStart()`` is called now; call ``factory.doStop()`` when the application
+    closes the server. Each connection is one twistlike transport on the running loop.
+    """
+    from twistlike import reactor
+    from twistlike._transport import Connection
+
+    factory.doStart()
+
+    def protocolFactory() -> asyncio.Protocol:
+        # Called by the loop for each accepted connection, so inside the running loop.
+        return Connection(factory, reactor._state())
+
+    return protocolFactory
