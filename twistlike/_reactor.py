@@ -222,7 +222,9 @@ class _LoopState:
     def disconnectAll(self) -> None:
         """Shutdown: close listening ports, stop connecting, drop connections (as Twisted)."""
         for port in list(self.ports):
-            port.stopListening()
+            # As Twisted's disconnectAll: the factory is stopped before the other
+            # "during shutdown" triggers run.
+            port._stop(now=True)
         for connector in list(self.connectors):
             if connector.state == "connecting":
                 connector.stopConnecting()

@@ -58,7 +58,7 @@ def _lost(exc: BaseException | None = None) -> Failure:
     return Failure(error.ConnectionLost(str(exc)))
 
 
-def _address(sockaddr: Any, family: int) -> Any:
+def _address(sockaddr: Any, family: int | None) -> Any:
     """Twisted's address object for a socket address from asyncio's get_extra_info."""
     if family == socket.AF_INET6:
         host, port, flowinfo, scopeid = sockaddr
@@ -80,6 +80,7 @@ class Connection(asyncio.Protocol):
 
     __slots__ = (
         "_closeWhenProducerGone",
+        "_connector",
         "_ended",
         "_family",
         "_lostCallback",
@@ -102,7 +103,10 @@ class Connection(asyncio.Protocol):
         state: Any,
         lostCallback: Callable[[Connection, Failure], None] | None = None,
         protocol: Any = None,
+        connector: Connector | None = None,
+        family: int | None = None,
     ) -> None:
+        self._connector = connector
         self.factory = factory
         self._state = state
         self._lostCallback = lostCallback
@@ -110,7 +114,9 @@ class Connection(asyncio.Protocol):
         # connector builds it in connection_made); a server connection builds it there too.
         self.protocol = protocol
         self._transport: asyncio.Transport | None = None
-        self._family = socket.AF_INET
+        # The port or connector knows the family; asking the transport for its socket costs
+        # more than a microsecond per connection on the default loop.
+        self._family = family
         self._reason: Failure | None = None
         self.connected = 0
         self.disconnecting = False
@@ -126,9 +132,9 @@ class Connection(asyncio.Protocol):
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # (uvloop's transports are duck-typed, not asyncio.Transport subclasses.)
         self._transport = cast(asyncio.Transport, transport)
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            self._family = sock.family
+        if self._family is None:
+            sock = transport.get_extra_info("socket")
+            self._family = sock.family if sock is not None else socket.AF_INET
         protocol = self.protocol
         if protocol is None:
             try:
@@ -137,14 +143,23 @@ class Connection(asyncio.Protocol):
                 log_failure(Failure(), "Unhandled error in buildProtocol", namespace=_log_ns)
                 protocol = None
             if protocol is None:
-                # Twisted: a server factory that returns None refuses the connection
-                # silently; a client connection attempt fails with NoProtocol.
+                if self._connector is not None:
+                    # As Twisted's connectTCP: the connection is closed and the factory
+                    # hears clientConnectionLost(ConnectionDone).
+                    self._reason = _done()
+                    self._transport.close()
+                    return
+                # Twisted: a server factory that returns None refuses the connection.
                 self._reason = Failure(error.NoProtocol())
                 self._transport.abort()
                 return
             self.protocol = protocol
         self.connected = 1
         self._state.connections.add(self)
+        connector = self._connector
+        if connector is not None:
+            # As Twisted: the connector is connected before the protocol hears of it.
+            connector._connected(self)
         try:
             protocol.makeConnection(self)
         except BaseException:
@@ -296,7 +311,13 @@ class Connection(asyncio.Protocol):
         if self.producer is not None:
             self._closeWhenProducerGone = True
             return
-        transport.close()
+        # As Twisted, writes made after loseConnection() (in this callback) still go out:
+        # close on the next loop turn.
+        asyncio.get_running_loop().call_soon(self._closeIfOpen, transport)
+
+    def _closeIfOpen(self, transport: asyncio.Transport) -> None:
+        if not transport.is_closing():
+            transport.close()
 
     def abortConnection(self) -> None:
         """Close now, dropping unsent data; the peer sees a reset.
@@ -428,7 +449,10 @@ class Connection(asyncio.Protocol):
         if not streaming:
             # Told whenever anything is buffered, and again when it has all been sent.
             transport.set_write_buffer_limits(high=0, low=0)
-            self._pullSoon()
+            # As Twisted: a pull producer is asked for data before registerProducer returns.
+            producer.resumeProducing()
+            if self.producer is producer and not transport.get_write_buffer_size():
+                self._pullSoon()
         elif transport.get_write_buffer_size() > transport.get_write_buffer_limits()[1]:
             self.producerPaused = True
             producer.pauseProducing()
@@ -535,9 +559,10 @@ class Port:
             return
         state = self._state
         factory = self.factory
+        family = self.socket.family
 
         def protocolFactory() -> Connection:
-            return Connection(factory, state)
+            return Connection(factory, state, family=family)
 
         if self.socket.family == socket.AF_UNIX:
             coro = loop.create_unix_server(protocolFactory, sock=self.socket)
@@ -565,6 +590,10 @@ class Port:
 
         Twisted: IListeningPort.stopListening. Established connections stay open.
         """
+        return self._stop(now=False)
+
+    def _stop(self, now: bool) -> Deferred[None]:
+        """Close; stop the factory now (reactor shutdown) or on a later loop turn."""
         if self.disconnected:
             return succeed(None)
         self.disconnected = True
@@ -578,10 +607,13 @@ class Port:
         self.socket = None
         d: Deferred[None] = Deferred()
         loop = self._state.loop
-        if loop is not None:
+        if now:
+            self._stopped(d)
+        elif loop is not None:
             loop.call_soon(self._stopped, d)
         else:
-            self._stopped(d)
+            # Not running yet: as Twisted, the Deferred fires once the reactor runs.
+            self._state.onLoop(lambda _loop: self._stopped(d))
         return d
 
     loseConnection = stopListening
@@ -616,7 +648,9 @@ def bindTCP(port: int, backlog: int, interface: str) -> tuple[socket.socket, Any
     """
     family = socket.AF_INET6 if ":" in interface else socket.AF_INET
     host = interface or ("::" if family == socket.AF_INET6 else "0.0.0.0")
-    sock = socket.socket(family, socket.SOCK_STREAM)
+    # IPPROTO_TCP (not 0): asyncio turns Nagle off only on sockets whose proto says TCP,
+    # and accepted sockets inherit it; uvloop does so on every TCP socket.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     try:
         if os.name != "nt":
             sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -707,7 +741,11 @@ class Connector:
         self._attempt = loop.create_task(self._run(loop))
 
     async def _run(self, loop: asyncio.AbstractEventLoop) -> None:
-        conn = Connection(self.factory, self._state, self._lost)
+        if self.path is not None:
+            family = socket.AF_UNIX
+        else:
+            family = socket.AF_INET6 if ":" in (self.host or "") else socket.AF_INET
+        conn = Connection(self.factory, self._state, self._lost, connector=self, family=family)
 
         def protocolFactory() -> Connection:
             return conn
@@ -745,11 +783,11 @@ class Connector:
             else:
                 # Twisted's mapping and message: "...: 111: Connection refused."
                 self._failed(Failure(error.getConnectError((e.errno, os.strerror(e.errno)))))
-        else:
-            self._attempt = None
-            if conn.connected:
-                self.state = "connected"
-                self.transport = conn
+
+    def _connected(self, conn: Connection) -> None:
+        self._attempt = None  # the task only finishes create_connection from here on
+        self.state = "connected"
+        self.transport = conn
 
     def _failed(self, reason: Failure) -> None:
         self._attempt = None
@@ -761,11 +799,7 @@ class Connector:
     def _lost(self, conn: Connection, reason: Failure) -> None:
         self.state = "disconnected"
         self.transport = None
-        if conn.protocol is None:
-            # buildProtocol returned None: the attempt failed.
-            self.factory.clientConnectionFailed(self, reason)
-        else:
-            self.factory.clientConnectionLost(self, reason)
+        self.factory.clientConnectionLost(self, reason)
         if self.state == "disconnected":
             self._stopFactory()
 
