@@ -402,6 +402,13 @@ class Connection(asyncio.Protocol):
             raise RuntimeError("the connection has no socket (closed?)")
         return sock
 
+    def getHandle(self) -> Any:
+        """The connection's socket (asyncio's socket-like wrapper: options, no I/O).
+
+        Twisted: twisted.internet.tcp.Connection.getHandle.
+        """
+        return self._socket()
+
     def getTcpNoDelay(self) -> bool:
         """Whether Nagle's algorithm is off. asyncio turns it off on every TCP connection.
 
