@@ -110,6 +110,7 @@ def blockingCallFromThread(
         result.raiseException()
     return result
 
+
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
 for _name in __all__:
     _obj = globals()[_name]
