@@ -25,7 +25,8 @@ def _delays(n: int) -> list[float]:
     return [(i % 1000) / 100_000 for i in range(n)]  # 0 .. 9.99 ms
 
 
-def run_raw(factory: Callable[[], asyncio.AbstractEventLoop], n: int) -> float:
+def run_timers(factory: Callable[[], asyncio.AbstractEventLoop], n: int, ours: bool) -> float:
+    """Schedule n timers with reactor.callLater (ours) or loop.call_later; wait for all."""
     delays = _delays(n)
 
     async def main() -> float:
@@ -39,34 +40,10 @@ def run_raw(factory: Callable[[], asyncio.AbstractEventLoop], n: int) -> float:
             if not left:
                 done.set_result(None)
 
+        schedule = reactor.callLater if ours else loop.call_later
         t0 = time.perf_counter()
-        call_later = loop.call_later
         for d in delays:
-            call_later(d, fired)
-        await done
-        return time.perf_counter() - t0
-
-    return _run(factory, main())
-
-
-def run_ours(factory: Callable[[], asyncio.AbstractEventLoop], n: int) -> float:
-    delays = _delays(n)
-
-    async def main() -> float:
-        loop = asyncio.get_running_loop()
-        done = loop.create_future()
-        left = n
-
-        def fired() -> None:
-            nonlocal left
-            left -= 1
-            if not left:
-                done.set_result(None)
-
-        t0 = time.perf_counter()
-        callLater = reactor.callLater
-        for d in delays:
-            callLater(d, fired)
+            schedule(d, fired)
         await done
         return time.perf_counter() - t0
 
@@ -139,8 +116,8 @@ def main() -> int:
     for name, factory in loops:
         ours = raw = float("inf")
         for _ in range(rounds):
-            ours = min(ours, run_ours(factory, n))
-            raw = min(raw, run_raw(factory, n))
+            ours = min(ours, run_timers(factory, n, ours=True))
+            raw = min(raw, run_timers(factory, n, ours=False))
         print(
             f"| {name} | {ours / n * 1e9:.0f} | {raw / n * 1e9:.0f} | {ours / raw:.2f} | <= 1.15 "
             f"| {twisted / n * 1e9:.0f} | {ours / twisted:.2f} |"
