@@ -132,15 +132,18 @@ class UpperServerTests(SynchronousTestCase):
         self.server.makeConnection(self.transport)
 
     def test_replies_in_upper_case(self) -> None:
+        """Each line is answered in upper case."""
         self.server.dataReceived(b"hello\r\nworld\r\n")
         self.assertEqual(self.transport.value(), b"HELLO\r\nWORLD\r\n")
 
     def test_lines_split_across_deliveries(self) -> None:
+        """A line delivered one byte at a time is answered once, whole."""
         for byte in b"split line\r\n":
             self.server.dataReceived(bytes([byte]))
         self.assertEqual(self.transport.value(), b"SPLIT LINE\r\n")
 
     def test_quit_closes_the_connection(self) -> None:
+        """QUIT is answered with BYE and closes the connection."""
         self.assertFalse(self.transport.disconnecting)
         self.server.dataReceived(b"QUIT\r\n")
         self.assertEqual(self.transport.value(), b"BYE\r\n")
@@ -157,6 +160,7 @@ class RequestClientTests(SynchronousTestCase):
         self.client.makeConnection(self.transport)
 
     def test_reply_fires_the_request(self) -> None:
+        """A request's Deferred fires with the reply line, not before."""
         d = self.client.request(b"ping")
         self.assertEqual(self.transport.value(), b"ping\r\n")
         self.assertNoResult(d)
@@ -164,6 +168,7 @@ class RequestClientTests(SynchronousTestCase):
         self.assertEqual(self.successResultOf(d), b"PONG")
 
     def test_replies_in_order(self) -> None:
+        """Replies fire the pending requests in order."""
         first = self.client.request(b"a")
         second = self.client.request(b"b")
         self.client.dataReceived(b"A\r\nB\r\n")
@@ -171,6 +176,7 @@ class RequestClientTests(SynchronousTestCase):
         self.assertEqual(self.successResultOf(second), b"B")
 
     def test_timeout_on_the_clock(self) -> None:
+        """A request without a reply fails with TimeoutError when the clock reaches the timeout."""
         d = self.client.request(b"slow")
         self.clock.advance(4.9)
         self.assertNoResult(d)
@@ -179,6 +185,7 @@ class RequestClientTests(SynchronousTestCase):
         self.assertEqual(self.clock.getDelayedCalls(), [])
 
     def test_reply_after_a_timeout_goes_to_the_next_request(self) -> None:
+        """A reply after a timeout goes to the next pending request."""
         late = self.client.request(b"late")
         self.clock.advance(5)
         self.failureResultOf(late, defer.TimeoutError)
@@ -187,6 +194,7 @@ class RequestClientTests(SynchronousTestCase):
         self.assertEqual(self.successResultOf(nxt), b"NEXT")
 
     def test_connection_lost_fails_pending_requests(self) -> None:
+        """Losing the connection fails the pending requests with its reason."""
         d = self.client.request(b"never answered")
         self.client.connectionLost(Failure(ConnectionDone()))
         failure = self.failureResultOf(d, ConnectionDone)
@@ -194,6 +202,8 @@ class RequestClientTests(SynchronousTestCase):
         self.successResultOf(self.client.lost)
 
     def test_inline_callbacks_without_a_reactor(self) -> None:
+        """An inlineCallbacks function over the client runs with no reactor at all."""
+
         @inlineCallbacks
         def twoRequests() -> Any:
             first = yield self.client.request(b"x")
@@ -211,6 +221,7 @@ class HeartbeatTests(SynchronousTestCase):
     """A LoopingCall on a Clock: time passes only when the test says so."""
 
     def test_beats_every_interval(self) -> None:
+        """The heartbeat writes once per interval of the clock, and stops when disconnected."""
         clock = Clock()
         transport = StringTransport()
         protocol = Heartbeat(clock, 2.0)
@@ -227,6 +238,7 @@ class InMemoryConnectionTests(SynchronousTestCase):
     """Client and server connected through iosim's in-memory transports."""
 
     def test_request_and_reply(self) -> None:
+        """A request crosses the in-memory connection when the pump flushes."""
         client, _server, pump = connectedServerAndClient(UpperServer, RequestClient)
         d = client.request(b"over memory")
         self.assertNoResult(d)
@@ -234,6 +246,7 @@ class InMemoryConnectionTests(SynchronousTestCase):
         self.assertEqual(self.successResultOf(d), b"OVER MEMORY")
 
     def test_quit_ends_both_sides(self) -> None:
+        """QUIT over the in-memory connection ends the client's connection too."""
         client, _server, pump = connectedServerAndClient(UpperServer, RequestClient)
         d = client.request(b"QUIT")
         pump.flush()
@@ -241,6 +254,7 @@ class InMemoryConnectionTests(SynchronousTestCase):
         self.successResultOf(client.lost)
 
     def test_timeout_with_the_pumps_clock(self) -> None:
+        """Without pumping, the reply never arrives and the request times out."""
         clock = Clock()
         client, _server, _pump = connectedServerAndClient(
             UpperServer, lambda: RequestClient(clock, timeout=3), clock=clock
@@ -254,6 +268,7 @@ class MemoryReactorTests(SynchronousTestCase):
     """Code that calls the reactor, given a MemoryReactorClock instead."""
 
     def test_connect_records_the_attempt(self) -> None:
+        """ClientCreator's connectTCP is recorded, and fires once a protocol is connected."""
         memory = MemoryReactorClock()
         creator = ClientCreator(memory, RequestClient)
         d = creator.connectTCP("example.com", 4321)
@@ -266,12 +281,14 @@ class MemoryReactorTests(SynchronousTestCase):
         self.assertIsInstance(self.successResultOf(d), RequestClient)
 
     def test_listen_records_the_port(self) -> None:
+        """listenTCP is recorded with its port and interface."""
         memory = MemoryReactorClock()
         memory.listenTCP(8080, serverFactory(), interface="127.0.0.1")
         port, _factory, _backlog, interface = memory.tcpServers[0]
         self.assertEqual((port, interface), (8080, "127.0.0.1"))
 
     def test_call_later_on_the_memory_clock(self) -> None:
+        """The memory reactor's callLater runs when its clock advances."""
         memory = MemoryReactorClock()
         fired: list[str] = []
         memory.callLater(10, fired.append, "done")
@@ -283,6 +300,7 @@ class TrialHelpersTests(SynchronousTestCase):
     """Trial's own helpers: logged errors, patching, assertion spellings."""
 
     def test_flush_logged_errors(self) -> None:
+        """An unhandled error in a dropped Deferred is flushed from the log."""
         d: Deferred[None] = Deferred()
         d.errback(ValueError("nobody handles this"))
         del d
@@ -290,6 +308,7 @@ class TrialHelpersTests(SynchronousTestCase):
         self.assertEqual(len(self.flushLoggedErrors(ValueError)), 1)
 
     def test_patch(self) -> None:
+        """patch() changes the attribute during the test."""
         self.patch(UpperServer, "delimiter", b"\n")
         transport = StringTransport()
         server = UpperServer()
@@ -298,9 +317,11 @@ class TrialHelpersTests(SynchronousTestCase):
         self.assertEqual(transport.value(), b"PATCHED\n")
 
     def test_patch_was_undone(self) -> None:
+        """The patch of another test is not visible here."""
         self.assertEqual(UpperServer.delimiter, b"\r\n")
 
     def test_old_spellings(self) -> None:
+        """Trial's old assertion names work."""
         self.assertEquals(1, 1)  # noqa: UP005 (trial's spelling, on purpose)
         self.failUnlessEqual(2, 2)  # noqa: UP005
         self.assertIdentical(None, None)
@@ -323,27 +344,34 @@ class ReactorTests(TestCase):
         return deferLater(reactor, 0, self.events.append, "setUp")
 
     def test_defer_later(self) -> Deferred[None]:
+        """A Deferred from deferLater is waited for."""
         d = deferLater(reactor, 0.01, lambda: 42)
         return d.addCallback(self.assertEqual, 42)
 
     def test_setup_was_waited_for(self) -> None:
+        """setUp's Deferred fired before the test ran."""
         self.assertEqual(self.events, ["setUp"])
 
     @inlineCallbacks
     def test_inline_callbacks(self) -> Any:
+        """An inlineCallbacks test waits on the reactor."""
         first = yield deferLater(reactor, 0, lambda: 1)
         second = yield deferLater(reactor, 0.01, lambda: first + 1)
         self.assertEqual(second, 2)
 
     def test_assert_failure(self) -> Deferred[ZeroDivisionError]:
+        """assertFailure passes for the expected exception."""
         return self.assertFailure(deferLater(reactor, 0, lambda: 1 // 0), ZeroDivisionError)
 
     def test_timeout_on_the_reactor(self) -> Deferred[Any]:
+        """addTimeout on the reactor fails the Deferred with TimeoutError."""
         d: Deferred[None] = Deferred()
         d.addTimeout(0.01, reactor)
         return self.assertFailure(d, defer.TimeoutError)
 
     def test_deferred_cleanup(self) -> None:
+        """A cleanup returning a Deferred is waited for before the next cleanup."""
+
         def cleanUp() -> Deferred[None]:
             return deferLater(reactor, 0.01, self.events.append, "cleaned up")
 
@@ -356,6 +384,7 @@ class LoopbackTests(TestCase):
 
     @inlineCallbacks
     def test_request_over_tcp(self) -> Any:
+        """A request and a QUIT over loopback TCP, both ends closed before the test ends."""
         factory = TrackingFactory()
         port = reactor.listenTCP(0, factory, interface="127.0.0.1")
         self.addCleanup(port.stopListening)
