@@ -1,4 +1,4 @@
-"""Unit tests for the Deferred core (twistlike._deferred, public in twistlike.defer).
+"""Unit tests for the Deferred core (twistlike._core.deferred, public in twistlike.defer).
 
 Everything here runs without an event loop: a Deferred is a synchronous state machine, and
 coroutines and ``inlineCallbacks`` generators driven by it resume synchronously when the
@@ -24,7 +24,7 @@ import pytest
 import twisted.internet.defer as twisted_defer
 
 import twistlike.defer as twistlike_defer
-from twistlike._log import FAILURE_ATTR
+from twistlike._core.log import FAILURE_ATTR
 from twistlike.defer import (
     AlreadyCalledError,
     CancelledError,

@@ -1,4 +1,4 @@
-"""Tests for the Deferred helpers in twistlike._combinators (re-exported by twistlike.defer).
+"""Tests for the Deferred helpers in twistlike._core.combinators (re-exported by twistlike.defer).
 
 Everything except one asyncio test fires Deferreds by hand, without an event loop. The
 differential tests run the same random scenario on real Twisted and on twistlike.
@@ -20,8 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from twisted.python.failure import Failure as TwFailure
 
-from twistlike import _combinators as tl
-from twistlike._combinators import (
+from twistlike._core import combinators as tl
+from twistlike._core.combinators import (
     AlreadyTryingToLockError,
     DeferredList,
     DeferredLock,
@@ -34,8 +34,8 @@ from twistlike._combinators import (
     gatherResults,
     race,
 )
-from twistlike._deferred import CancelledError, Deferred, fail, succeed
-from twistlike._log import FAILURE_ATTR
+from twistlike._core.deferred import CancelledError, Deferred, fail, succeed
+from twistlike._core.log import FAILURE_ATTR
 from twistlike.defer import ensureDeferred
 from twistlike.failure import Failure
 

@@ -1,4 +1,4 @@
-"""Tests for twistlike._delayedcall.DelayedCall, many differential against Twisted's."""
+"""Tests for twistlike._core.delayedcall.DelayedCall, many differential against Twisted's."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from zope.interface.verify import verifyObject  # type: ignore[import-untyped, unused-ignore]
 
-from twistlike._delayedcall import DelayedCall
+from twistlike._core.delayedcall import DelayedCall
 from twistlike.error import AlreadyCalled, AlreadyCancelled
 from twistlike.interfaces import IDelayedCall
 from twistlike.task import Clock

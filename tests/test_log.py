@@ -16,7 +16,7 @@ import twisted.python.log as tlog
 from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
 
 from twistlike import log
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.defer import Deferred, fail
 from twistlike.failure import Failure
 from twistlike.logger import Logger, LogLevel
@@ -242,7 +242,7 @@ def test_observers_ignore_stdlib_levels(
 
 
 def test_observers_see_log_failure_records(classic: list[_Event]) -> None:
-    """Failures logged by other modules through twistlike._log reach classic observers once,
+    """Failures logged by other modules through twistlike._core.log reach classic observers once,
     with the reason as ``why`` and the traceback shown once."""
     failure = Failure(LookupError("gone"))
     log_failure(failure, "Unhandled error in Deferred:", namespace="twistlike.defer")

@@ -1,4 +1,4 @@
-"""Tests for the twistlike pytest plugin (twistlike._pytest_plugin), through pytester.
+"""Tests for the twistlike pytest plugin (twistlike._aio.pytest_plugin), through pytester.
 
 Each test writes a small test file, runs pytest on it in-process (the plugin is loaded from
 its ``pytest11`` entry point, as in any project) and checks what pytest reports.

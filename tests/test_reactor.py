@@ -36,8 +36,8 @@ from hypothesis import strategies as st
 
 import twistlike
 from twistlike import reactor
-from twistlike._delayedcall import DelayedCall
-from twistlike._reactor import AsyncioReactor
+from twistlike._aio.reactor import AsyncioReactor
+from twistlike._core.delayedcall import DelayedCall
 from twistlike.defer import Deferred
 from twistlike.error import (
     AlreadyCalled,

@@ -607,7 +607,7 @@ def test_looping_call_resolves_reactor_lazily(monkeypatch: pytest.MonkeyPatch) -
 
 def test_missing_reactor_gives_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
     """Creating a LoopingCall needs no reactor; using one without any says what to do."""
-    monkeypatch.setitem(sys.modules, "twistlike._reactor", None)
+    monkeypatch.setitem(sys.modules, "twistlike._aio.reactor", None)
     loop = LoopingCall(lambda: None)
     with pytest.raises(RuntimeError, match="pass a clock explicitly"):
         loop.start(1.0)

@@ -16,7 +16,7 @@ from twisted.internet import testing as ttesting
 from zope.interface.verify import verifyObject  # type: ignore[import-untyped, unused-ignore]
 
 from twistlike import error, log, testing
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.address import IPv4Address, IPv6Address, UNIXAddress
 from twistlike.defer import Deferred
 from twistlike.failure import Failure

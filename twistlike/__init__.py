@@ -16,7 +16,7 @@ __version__ = "0.1.0.dev0"
 __all__ = ["__version__", "reactor"]
 
 if TYPE_CHECKING:
-    from twistlike._reactor import AsyncioReactor
+    from twistlike._aio.reactor import AsyncioReactor
 
     reactor: AsyncioReactor
 
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 def __getattr__(name: str) -> object:
     # `from twistlike import reactor` imports the reactor module on first use only.
     if name == "reactor":
-        from twistlike._reactor import reactor
+        from twistlike._aio.reactor import reactor
 
         return reactor
     raise AttributeError(f"module 'twistlike' has no attribute {name!r}")

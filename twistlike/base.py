@@ -3,7 +3,7 @@
 Twisted: twisted.internet.base.
 """
 
-from twistlike._delayedcall import DelayedCall
+from twistlike._core.delayedcall import DelayedCall
 
 __all__ = ["DelayedCall"]
 

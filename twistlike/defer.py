@@ -6,7 +6,7 @@ Everything here runs without an event loop (a Deferred is a synchronous state ma
 ``await d`` works inside any asyncio task. See docs/deferreds.md.
 """
 
-from twistlike._combinators import (
+from twistlike._core.combinators import (
     AlreadyTryingToLockError,
     DeferredList,
     DeferredLock,
@@ -19,7 +19,7 @@ from twistlike._combinators import (
     gatherResults,
     race,
 )
-from twistlike._deferred import (
+from twistlike._core.deferred import (
     AlreadyCalledError,
     CancelledError,
     Deferred,

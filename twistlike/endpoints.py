@@ -1119,7 +1119,7 @@ def asyncio_protocol_factory(factory: Any) -> Callable[[], asyncio.Protocol]:
     closes the server. Each connection is one twistlike transport on the running loop.
     """
     from twistlike import reactor
-    from twistlike._transport import Connection
+    from twistlike._aio.stream import Connection
 
     factory.doStart()
 

@@ -9,7 +9,7 @@ Observers added with :func:`addObserver` receive classic event dicts (``message`
 ``isError``, ``failure``, ``why``, ``time``, ``system``, ``format`` ...) for every event
 published through twistlike: ``msg``/``err``, every :class:`twistlike.logger.Logger` event,
 and every stdlib record of the ``"twistlike"`` logger tree (such as unhandled errors logged by
-``twistlike._log.log_failure``). The routing is described in :mod:`twistlike.logger`.
+``twistlike._core.log.log_failure``). The routing is described in :mod:`twistlike.logger`.
 Observers see events whatever the stdlib levels are; records of the ``"twistlike"`` tree
 reach them only if stdlib logging lets them through to the ``"twistlike"`` logger.
 
@@ -434,7 +434,7 @@ def _stop_logging() -> None:
 def _collect_failures() -> Iterator[list[Failure]]:
     """Collect every Failure logged through twistlike while the block runs.
 
-    Sees ``err``, ``Logger.failure`` and ``twistlike._log.log_failure`` alike (the latter
+    Sees ``err``, ``Logger.failure`` and ``twistlike._core.log.log_failure`` alike (the latter
     only if stdlib logging lets the record reach the ``"twistlike"`` logger).
     """
     failures: list[Failure] = []

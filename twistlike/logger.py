@@ -4,14 +4,14 @@ Every event published here ends in a stdlib :class:`logging.LogRecord` on the lo
 the event's namespace (``Logger(namespace="myapp.db")`` logs on ``logging.getLogger(
 "myapp.db")``), so an application's logging configuration sees it; the record's message is
 the formatted event text, and a logged Failure rides along as ``record.failure`` with its
-traceback appended to the message (as :func:`twistlike._log.log_failure` does).
+traceback appended to the message (as :func:`twistlike._core.log.log_failure` does).
 
 Observers added to :data:`globalLogPublisher` receive Twisted-style event dicts for
 
 * every event emitted through a :class:`Logger` (and through :mod:`twistlike.log`), whatever
   the stdlib levels are: observers are not filtered by logging configuration;
 * every stdlib record that reaches the ``"twistlike"`` logger, i.e. what twistlike's own
-  modules log (unhandled errors via ``twistlike._log.log_failure``, ...). These go through
+  modules log (unhandled errors via ``twistlike._core.log.log_failure``, ...). These go through
   stdlib first, so logging configuration (levels, ``propagate``, ``disabled``) applies to them.
   While observers exist a handler sits on the ``"twistlike"`` logger; it stands in for
   ``logging.lastResort`` when it is the only handler, so adding an observer never silences an
@@ -32,7 +32,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import FrameType
 from typing import Any
 
-from twistlike._log import FAILURE_ATTR
+from twistlike._core.log import FAILURE_ATTR
 from twistlike.failure import Failure
 
 __all__ = [

@@ -19,8 +19,8 @@ from typing import Any, Generic, NoReturn, Protocol, TypeVar, cast
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
-from twistlike._delayedcall import DelayedCall, _callable_name, _safe_repr
-from twistlike._log import log_failure
+from twistlike._core.delayedcall import DelayedCall, _callable_name, _safe_repr
+from twistlike._core.log import log_failure
 from twistlike.defer import Deferred, ensureDeferred, maybeDeferred
 from twistlike.error import ReactorNotRunning
 from twistlike.failure import Failure

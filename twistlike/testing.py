@@ -25,7 +25,7 @@ from typing import Protocol as _TypingProtocol
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
 from twistlike import error
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.address import IPv4Address, IPv6Address, UNIXAddress
 from twistlike.basic import LineReceiver
 from twistlike.defer import Deferred, DeferredList, maybeDeferred

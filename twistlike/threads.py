@@ -11,9 +11,9 @@ import queue
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from twistlike._reactor import AsyncioReactor
-from twistlike._reactor import reactor as _reactor
-from twistlike._threadpool import ThreadPool
+from twistlike._aio.reactor import AsyncioReactor
+from twistlike._aio.reactor import reactor as _reactor
+from twistlike._core.threadpool import ThreadPool
 from twistlike.defer import Deferred, maybeDeferred
 from twistlike.failure import Failure
 

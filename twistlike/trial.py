@@ -46,7 +46,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn, ParamSpec, TypeVar, cast, overload
 
 from twistlike import defer
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.defer import Deferred, ensureDeferred
 from twistlike.failure import Failure
 from twistlike.logger import LogEvent, globalLogPublisher
@@ -1060,7 +1060,7 @@ class TestCase(SynchronousTestCase):
         runner, self._runner = self._runner, None
         if runner is None:
             return
-        from twistlike._reactor import reactor
+        from twistlike._aio.reactor import reactor
 
         loop = runner.get_loop()
         try:
@@ -1174,6 +1174,6 @@ class TestCase(SynchronousTestCase):
 
 async def _reactor_state() -> Any:
     """The reactor's state object for the running loop (called on the test's loop)."""
-    from twistlike._reactor import reactor
+    from twistlike._aio.reactor import reactor
 
     return reactor._state()

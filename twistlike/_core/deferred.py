@@ -37,7 +37,7 @@ from typing import (
     overload,
 )
 
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.failure import Failure
 
 __all__ = [

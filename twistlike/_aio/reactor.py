@@ -29,10 +29,10 @@ from typing import Any
 
 from zope.interface import implementer
 
-from twistlike._delayedcall import DelayedCall
-from twistlike._log import log_failure
-from twistlike._threadpool import ThreadPool
-from twistlike._transport import Connection, Connector, Port, bindTCP, bindUNIX
+from twistlike._aio.stream import Connection, Connector, Port, bindTCP, bindUNIX
+from twistlike._core.delayedcall import DelayedCall
+from twistlike._core.log import log_failure
+from twistlike._core.threadpool import ThreadPool
 from twistlike.defer import Deferred, DeferredList, fail, maybeDeferred
 from twistlike.error import DNSLookupError, ReactorAlreadyRunning, ReactorNotRunning
 from twistlike.failure import Failure

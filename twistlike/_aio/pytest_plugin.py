@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 if TYPE_CHECKING:
-    from twistlike._reactor import AsyncioReactor
+    from twistlike._aio.reactor import AsyncioReactor
     from twistlike.defer import Deferred
     from twistlike.failure import Failure
     from twistlike.task import Clock

@@ -1,4 +1,4 @@
-"""Helpers built on top of :class:`~twistlike._deferred.Deferred`.
+"""Helpers built on top of :class:`~twistlike._core.deferred.Deferred`.
 
 This module holds the parts of ``twisted.internet.defer`` that only *use* the Deferred chain
 engine: collecting several Deferreds (:class:`DeferredList`, :func:`gatherResults`,
@@ -16,8 +16,8 @@ from collections.abc import Callable, Coroutine, Iterable, Sequence
 from types import TracebackType
 from typing import Any, Generic, Literal, ParamSpec, Self, TypeVar, cast, overload
 
-from twistlike._deferred import Deferred, maybeDeferred, succeed
-from twistlike._log import log_failure
+from twistlike._core.deferred import Deferred, maybeDeferred, succeed
+from twistlike._core.log import log_failure
 from twistlike.failure import Failure
 
 __all__ = [

@@ -11,7 +11,7 @@ import threading
 from collections.abc import Callable
 from typing import Any, cast
 
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.failure import Failure
 
 __all__ = ["ThreadPool"]

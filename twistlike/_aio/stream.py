@@ -30,7 +30,7 @@ from typing import Any, cast
 from zope.interface import implementer
 
 from twistlike import error
-from twistlike._log import log_failure
+from twistlike._core.log import log_failure
 from twistlike.address import IPv4Address, IPv6Address, UNIXAddress
 from twistlike.defer import Deferred, succeed
 from twistlike.failure import Failure
