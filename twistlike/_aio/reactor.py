@@ -29,7 +29,9 @@ from typing import Any
 
 from zope.interface import implementer
 
+from twistlike._aio.posix import PosixReactorMixin
 from twistlike._aio.stream import Connection, Connector, Port, bindTCP, bindUNIX
+from twistlike._aio.tls import TLSReactorMixin
 from twistlike._core.delayedcall import DelayedCall
 from twistlike._core.log import log_failure
 from twistlike._core.threadpool import ThreadPool
@@ -241,7 +243,7 @@ class _LoopState:
 
 
 @implementer(IReactorCore, IReactorTime, IReactorThreads, IReactorTCP, IReactorUNIX)
-class AsyncioReactor:
+class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
     """Twisted's reactor, on the asyncio event loop that runs it.
 
     Twisted: twisted.internet.interfaces.IReactorCore, IReactorTime, IReactorThreads.
