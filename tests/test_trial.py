@@ -1247,3 +1247,17 @@ def test_outcomes_match_twisted_trial(scenario: str) -> None:
         + ["xpass"] * len(theirs.unexpectedSuccesses)
     )
     assert ours == ("+".join(theirKind) or "success")
+
+
+def test_unittest_hooks_trial_builds_on_exist() -> None:
+    """The private unittest.TestCase hooks trial's fixtures use exist on this Python."""
+    for name in ("_callSetUp", "_callTestMethod", "_callTearDown", "_callCleanup"):
+        assert callable(getattr(unittest.TestCase, name, None)), name
+
+
+def test_assert_underscore_alias_is_kept() -> None:
+    """`assert_` (dropped by unittest in 3.12) still works as trial's alias of assertTrue."""
+    case = trial.SynchronousTestCase()
+    case.assert_(True)
+    with pytest.raises(trial.FailTest):
+        case.assert_(False)

@@ -266,6 +266,24 @@ def _error_scope(unhandledOnly: bool = False, discard: bool = False) -> Iterator
             globalLogPublisher.removeObserver(_observe)
 
 
+# The young-generation shortcut of _Garbage relies on CPython's three-generation collector as
+# it was through 3.13; 3.14's incremental collector (and other implementations) make
+# `gc.collect(1)` collect only part of the young garbage, so they always collect everything.
+_GENERATIONAL_GC = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
+
+# The unittest.TestCase hooks trial's fixtures are built on (stable since Python 3.8, private).
+# tests/test_trial.py checks they exist on every Python CI runs, so a release that drops one
+# fails loudly there instead of silently skipping setUp or the after-test checks.
+_UNITTEST_HOOKS = ("_callSetUp", "_callTestMethod", "_callTearDown", "_callCleanup")
+_missing_hooks = [name for name in _UNITTEST_HOOKS if not hasattr(unittest.TestCase, name)]
+if _missing_hooks:  # pragma: no cover - only on a Python whose unittest changed
+    raise ImportError(
+        "twistlike.trial needs unittest.TestCase's "
+        + ", ".join(_missing_hooks)
+        + f", which this Python ({sys.version.split()[0]}) does not have; please report it"
+    )
+
+
 class _Garbage:
     """Collects the garbage made since it was created, as cheaply as that can be done.
 
@@ -281,9 +299,11 @@ class _Garbage:
 
     @staticmethod
     def _olderCollections() -> int | None:
+        if not _GENERATIONAL_GC:
+            return None  # another collector design: always collect everything
         stats = gc.get_stats()
         if len(stats) != 3:
-            return None  # another collector design: always collect everything
+            return None
         return int(sum(generation["collections"] for generation in stats[1:]))
 
     def collect(self) -> None:
@@ -503,12 +523,14 @@ class SynchronousTestCase(unittest.TestCase):
         if not self._checksPending:
             return
         self._checksPending = False
-        outcome = getattr(self, "_outcome", None)
+        executor = getattr(getattr(self, "_outcome", None), "testPartExecutor", None)
         for step in self._afterTestSteps():
-            if outcome is None:
+            if executor is None:
+                # debug(), or a unittest without the per-part executor: the first failing
+                # check ends the run with its exception (reported as the test's error).
                 step()
                 continue
-            with outcome.testPartExecutor(self):
+            with executor(self):
                 step()
 
     def _afterTestSteps(self) -> list[Callable[[], None]]:
@@ -898,6 +920,8 @@ class SynchronousTestCase(unittest.TestCase):
     failUnlessFalse = unittest.TestCase.assertFalse
     failUnless = unittest.TestCase.assertTrue
     failUnlessTrue = unittest.TestCase.assertTrue
+    # unittest removed its own `assert_` alias in Python 3.12; trial still has it.
+    assert_ = unittest.TestCase.assertTrue
     assertAlmostEquals = unittest.TestCase.assertAlmostEqual
     failUnlessAlmostEqual = unittest.TestCase.assertAlmostEqual
     assertNotAlmostEquals = unittest.TestCase.assertNotAlmostEqual
