@@ -601,3 +601,56 @@ def test_trial_test_cases_under_pytest(tester: pytest.Pytester) -> None:
     assert "still running after 0.2 seconds" in text
     # Trial's own check reported the logged error; the plugin did not report it again.
     assert "twistlike logged 1 unhandled error" not in text
+
+
+def test_tests_that_do_not_use_twistlike_are_left_alone(tester: pytest.Pytester) -> None:
+    """A test module that never refers to twistlike gets no log observer and no GC pass."""
+    tester.makeconftest(
+        """
+        import gc
+
+        collections = []
+
+        def pytest_runtest_call(item):
+            collections.append(sum(g["collections"] for g in gc.get_stats()))
+
+        def pytest_runtest_teardown(item, nextitem):
+            before = collections.pop()
+            after = sum(g["collections"] for g in gc.get_stats())
+            item.user_properties.append(("collections", after - before))
+        """
+    )
+    tester.makepyfile(
+        test_plain="""
+        import gc
+        import logging
+
+        def test_plain():
+            gc.disable()  # nothing but the plugin could collect now
+            logging.getLogger("twistlike.reactor").error("not a twistlike error scope")
+        """,
+        test_uses="""
+        import gc
+        from twistlike.defer import fail
+
+        def test_uses():
+            gc.disable()
+            d = fail(OSError("in a cycle"))
+            box = {"d": d}
+            box["box"] = box
+        """,
+    )
+    import twistlike.defer  # noqa: F401  (the in-process run shares sys.modules)
+
+    result = _run(tester, "-v", "-p", "no:randomly", "-W", "ignore")
+    import gc
+
+    gc.enable()
+    reports = {
+        r.nodeid.split("::")[-1]: r
+        for r in result.reprec.getreports("pytest_runtest_logreport")
+        if r.when == "teardown"
+    }  # type: ignore[attr-defined]
+    assert dict(reports["test_plain"].user_properties)["collections"] == 0
+    result.assert_outcomes(passed=1, failed=1)
+    result.stdout.fnmatch_lines(["*test_plain PASSED*", "*test_uses FAILED*"])

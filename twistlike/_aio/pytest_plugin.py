@@ -31,7 +31,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import inspect
+import sys
 from collections.abc import Callable, Generator
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -124,9 +126,10 @@ def pytest_pyfunc_call(pyfuncitem: pytest.Function) -> Generator[None, object, o
     def run(*args: Any, **kwargs: Any) -> object:
         __tracebackhide__ = True
         result = original(*args, **kwargs)
-        from twistlike.defer import Deferred
-
-        if isinstance(result, Deferred):
+        # Only a test of a process that imported twistlike.defer can return a Deferred; the
+        # check costs a dict lookup for every other test.
+        defer_module = sys.modules.get("twistlike.defer")
+        if defer_module is not None and isinstance(result, defer_module.Deferred):
             _run_deferred(pyfuncitem, result)
             return None
         return result
@@ -218,6 +221,49 @@ def _check_enabled(item: pytest.Item) -> bool:
     )
 
 
+_FIXTURES = frozenset(
+    {"clock", "memory_reactor", "reactor", "flush_logged_errors", "twistlike_loop_factory"}
+)
+_module_key: pytest.StashKey[dict[str, bool]] = pytest.StashKey()
+
+
+def _module_uses_twistlike(module: ModuleType) -> bool:
+    """Whether a test module refers to twistlike: imports it, or names one of its objects."""
+    for value in vars(module).values():
+        if isinstance(value, ModuleType):
+            name = value.__name__
+        else:
+            name = getattr(value, "__module__", None) or ""
+            if not isinstance(name, str):
+                continue
+        if name == "twistlike" or name.startswith("twistlike."):
+            return True
+    return False
+
+
+def _uses_twistlike(item: pytest.Item) -> bool:
+    """Whether the plugin's per-test work applies to ``item``.
+
+    It does for a test that uses one of the plugin's fixtures or its marker, for a trial
+    test case, and for any test in a module that refers to twistlike (where a Deferred may be
+    dropped with an error). Anything else is left alone.
+    """
+    if "twistlike" not in sys.modules:
+        return False
+    if _FIXTURES.intersection(getattr(item, "fixturenames", ())):
+        return True
+    if item.get_closest_marker(_MARKER) is not None or _is_trial_case(item):
+        return True
+    module = getattr(item, "module", None)
+    if not isinstance(module, ModuleType):
+        return False
+    cache = item.config.stash.setdefault(_module_key, {})
+    known = cache.get(module.__name__)
+    if known is None:
+        known = cache[module.__name__] = _module_uses_twistlike(module)
+    return known
+
+
 def _is_trial_case(item: pytest.Item) -> bool:
     """Trial test cases check logged errors themselves (all of them, as trial does)."""
     cls = getattr(item, "cls", None)
@@ -236,6 +282,10 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> 
     # Nothing to check for a test marked to allow unhandled errors (and trial test cases
     # check during their own run): their scope only keeps what they log away from an
     # enclosing test (pytester runs a session inside a test), and adds no log observer.
+    if not _uses_twistlike(item):
+        # A test that touches no twistlike fixture, marker, trial case or module: the plugin
+        # stays out of its way (no log observer, no garbage collection).
+        return (yield)
     discard = not _check_enabled(item) or _is_trial_case(item)
     with _error_scope(unhandledOnly=True, discard=discard) as scope:
         item.stash[_scope_key] = scope
