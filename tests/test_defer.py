@@ -656,6 +656,7 @@ def test_cancel_is_a_no_op_once_fired() -> None:
 # --- garbage collection of unhandled failures ------------------------------------------
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_unhandled_failure_is_logged_when_garbage_collected(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -684,6 +685,7 @@ def test_unhandled_failure_is_logged_when_garbage_collected(
     assert failure.value.args == ("gc-unhandled-token-1",)
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_unhandled_failure_given_to_callback_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     """callback(aFailure) on a Deferred without callbacks leaves an unhandled error that is
     logged at garbage collection, as in Twisted."""
@@ -715,6 +717,7 @@ def test_handled_failure_is_not_logged(caplog: pytest.LogCaptureFixture) -> None
     assert _unhandled(caplog, "gc-handled-token") == []
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_failure_passed_up_a_chain_is_logged_once(caplog: pytest.LogCaptureFixture) -> None:
     """A failure handed from an inner Deferred to an unhandled outer one is logged once."""
     caplog.set_level(logging.ERROR)
@@ -858,6 +861,7 @@ def test_passthru_returns_its_argument() -> None:
     assert _result(succeed(marker).addCallback(passthru)) is marker
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_log_error_logs_and_keeps_failing(caplog: pytest.LogCaptureFixture) -> None:
     """logError logs the failure through stdlib logging and returns it, so the chain still
     fails."""

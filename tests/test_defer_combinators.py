@@ -311,6 +311,7 @@ def test_deferred_list_cancel_after_fired_does_nothing() -> None:
     a.callback(0)
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_deferred_list_cancel_logs_raising_canceller_and_goes_on() -> None:
     """An exception from a member's canceller is logged; the other members are cancelled."""
 

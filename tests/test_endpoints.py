@@ -656,6 +656,7 @@ async def test_connection_refused() -> None:
         assert client.built == []
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 @pytest.mark.asyncio
 async def test_exception_in_connection_made_fails_connect(caplog: pytest.LogCaptureFixture) -> None:
     """An exception raised by the protocol's connectionMade fails connect() with it (Twisted's

@@ -241,6 +241,7 @@ def test_observers_ignore_stdlib_levels(
     assert [e["message"] for e in classic] == [("filtered by stdlib",)]
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_observers_see_log_failure_records(classic: list[_Event]) -> None:
     """Failures logged by other modules through twistlike._core.log reach classic observers once,
     with the reason as ``why`` and the traceback shown once."""
@@ -255,6 +256,7 @@ def test_observers_see_log_failure_records(classic: list[_Event]) -> None:
     assert text == "Unhandled error in Deferred:\n" + failure.getTraceback()
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_log_failure_without_reason(classic: list[_Event]) -> None:
     """log_failure with no reason gives Twisted's "Unhandled Error" header."""
     failure = Failure(LookupError("gone"))
@@ -263,6 +265,7 @@ def test_log_failure_without_reason(classic: list[_Event]) -> None:
     assert log.textFromEventDict(event) == "Unhandled Error\n" + failure.getTraceback()
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_collect_failures() -> None:
     """_collect_failures gathers failures from err, Logger.failure and log_failure."""
     with log._collect_failures() as failures:
@@ -275,6 +278,7 @@ def test_collect_failures() -> None:
     assert [type(f.value) for f in failures] == [ValueError, KeyError, OSError]
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_collect_failures_sees_through_caplog_levels(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -286,6 +290,7 @@ def test_collect_failures_sees_through_caplog_levels(
     assert len(failures) == 1
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_observing_does_not_silence_unconfigured_logging(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -403,6 +403,7 @@ def test_records_of_the_twistlike_tree_reach_observers(observed: list[LogEvent])
     assert "log_failure" not in event
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_exc_info_records_become_failures(observed: list[LogEvent]) -> None:
     """A twistlike-tree record with exc_info reaches observers with a Failure."""
     try:

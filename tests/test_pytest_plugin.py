@@ -642,15 +642,16 @@ def test_tests_that_do_not_use_twistlike_are_left_alone(tester: pytest.Pytester)
     )
     import twistlike.defer  # noqa: F401  (the in-process run shares sys.modules)
 
-    result = _run(tester, "-v", "-p", "no:randomly", "-W", "ignore")
+    reprec = tester.inline_run("-p", "no:cacheprovider", "-W", "ignore")
     import gc
 
     gc.enable()
-    reports = {
-        r.nodeid.split("::")[-1]: r
-        for r in result.reprec.getreports("pytest_runtest_logreport")
-        if r.when == "teardown"
-    }  # type: ignore[attr-defined]
-    assert dict(reports["test_plain"].user_properties)["collections"] == 0
-    result.assert_outcomes(passed=1, failed=1)
-    result.stdout.fnmatch_lines(["*test_plain PASSED*", "*test_uses FAILED*"])
+    teardowns = {
+        report.nodeid.split("::")[-1]: report
+        for report in reprec.getreports("pytest_runtest_logreport")
+        if report.when == "teardown"
+    }
+    assert dict(teardowns["test_plain"].user_properties)["collections"] == 0
+    passed, _, failed = reprec.listoutcomes()
+    assert [r.nodeid.split("::")[-1] for r in passed] == ["test_plain"]
+    assert [r.nodeid.split("::")[-1] for r in failed] == ["test_uses"]

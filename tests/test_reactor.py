@@ -295,6 +295,7 @@ async def test_reset_earlier_brings_the_call_forward() -> None:
     assert reactor.getDelayedCalls() == []
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 @pytest.mark.asyncio
 async def test_exception_in_call_is_logged_and_later_calls_run(
     caplog: pytest.LogCaptureFixture,
@@ -959,6 +960,7 @@ def test_before_shutdown_deferred_delays_the_end_of_run(loops: _RunLoops) -> Non
     assert order == ["before", "released", "during", "after", "run returned"]
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_failing_before_shutdown_deferred_still_shuts_down(
     loops: _RunLoops, caplog: pytest.LogCaptureFixture
 ) -> None:

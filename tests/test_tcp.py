@@ -1275,6 +1275,7 @@ async def _still_serving(
         assert (await c.receive(4))[-4:] == b"pong"
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 @pytest.mark.asyncio
 async def test_exception_in_dataReceived_closes_only_that_connection(
     caplog: pytest.LogCaptureFixture,
@@ -1294,6 +1295,7 @@ async def test_exception_in_dataReceived_closes_only_that_connection(
         await _still_serving(net, port, server, [(c2, s2)])
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 @pytest.mark.asyncio
 async def test_exception_in_connectionMade_closes_only_that_connection(
     caplog: pytest.LogCaptureFixture,

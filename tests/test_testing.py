@@ -549,6 +549,7 @@ def test_fire_system_event_runs_triggers_in_phases() -> None:
     assert order == ["before", "during", "after"]
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_fire_system_event_logs_trigger_errors(caplog: pytest.LogCaptureFixture) -> None:
     """A trigger that raises is logged and the others still run."""
     reactor = MemoryReactor()
@@ -782,6 +783,7 @@ def test_event_logging_observer_keys_like_twisted() -> None:
     assert formatEvent(ours[0]) == tlogger.formatEvent(theirs[0]) == "x=1"
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_event_logging_observer_with_cleanup() -> None:
     """createWithCleanup observes the publisher until the test's cleanups run; the global
     publisher brings events of twistlike.log and of twistlike's error logging."""

@@ -134,6 +134,7 @@ class _Relay(logging.Handler):
         reactor.callFromThread(self.arrived.callback, record)
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 @pytest.mark.asyncio
 async def test_callInThread_exception_is_logged() -> None:
     """An exception raised by a callInThread function is logged on stdlib logging."""
@@ -487,6 +488,7 @@ def test_threadpool_callInThreadWithCallback_failure() -> None:
     assert failure.check(ValueError) is ValueError
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_threadpool_exception_without_callback_is_logged(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -506,6 +508,7 @@ def test_threadpool_exception_without_callback_is_logged(
     assert any(r.levelno == logging.ERROR for r in caplog.records)
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_threadpool_exception_in_onResult_is_logged(caplog: pytest.LogCaptureFixture) -> None:
     """An exception raised by onResult itself is logged, and the worker keeps working."""
     pool = ThreadPool(0, 1)
