@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import importlib.util
+import socket
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -76,3 +77,23 @@ def test_asyncio_app_serves_a_twistlike_protocol() -> None:
         check=True,
     )
     assert result.stdout.splitlines() == ["HELLO", "ASYNCIO", "served 1 connection(s)"]
+
+
+def test_demo_moves_to_a_free_port_when_the_seed_port_is_taken() -> None:
+    """With the seed's port taken, the demo says so, uses a free port and its clients connect."""
+    import subprocess
+
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as squatter:
+        squatter.bind(("127.0.0.1", 0))
+        squatter.listen()
+        taken = squatter.getsockname()[1]
+        done = subprocess.run(
+            [sys.executable, str(EXAMPLES / "demo.py"), "--seconds", "0.5", "--port", str(taken)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 0, done.stderr
+    assert f"port {taken} is taken by another program" in done.stdout
+    assert done.stdout.count("new connect") == 3
+    assert "Square of 4 is 16" in done.stdout
