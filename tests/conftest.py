@@ -105,3 +105,21 @@ def _fail_on_loop_exception_handler() -> Iterator[None]:
         _reports.clear()
         text = "\n\n".join(_describe(context) for context in reports)
         pytest.fail(f"the event loop's exception handler was called:\n{text}", pytrace=False)
+
+
+def _no_hypothesis_patches() -> None:
+    """Keep a failing Hypothesis example a plain test failure.
+
+    Importing Twisted (our behaviour oracle) gives ``abc.ABC`` a ``__provides__`` attribute
+    that raises on access; Hypothesis's patch writer (libcst) trips over it while reporting a
+    failing example, and pytest-xdist then turns the failure into an INTERNALERROR that hides
+    it. The patch files are a convenience we do not use.
+    """
+    try:
+        from hypothesis.extra import _patching
+    except ImportError:  # pragma: no cover - libcst not installed
+        return
+    _patching.get_patch_for = lambda *args, **kwargs: None
+
+
+_no_hypothesis_patches()

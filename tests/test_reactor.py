@@ -701,15 +701,15 @@ async def _on_reactor(script: _Script, unit: float, late: bool) -> list[object]:
 
 
 @pytest.mark.asyncio
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(script=_scripts(("cancel",)))
 async def test_timer_scripts_fire_in_the_order_of_twisted_clock(script: _Script) -> None:
     """callLater/reset/delay/cancel scripts fire in the same order as on Twisted's Clock."""
-    await _on_reactor(script, unit=0.002, late=False)
+    await _on_reactor(script, unit=0.01, late=False)
 
 
 @pytest.mark.asyncio
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=25, deadline=None)
 @given(script=_scripts(("cancel", "delay")))
 async def test_timer_scripts_on_a_late_loop_fire_in_the_order_of_twisted_clock(
     script: _Script,
@@ -719,7 +719,7 @@ async def test_timer_scripts_on_a_late_loop_fire_in_the_order_of_twisted_clock(
     Calls cancel or postpone other calls while they run; a postponed call due again within
     the same wake-up must still fire in deadline order.
     """
-    await _on_reactor(script, unit=0.002, late=True)
+    await _on_reactor(script, unit=0.01, late=True)
 
 
 # ---- inside a running loop: the rest of the reactor ----------------------------------------
