@@ -79,10 +79,16 @@ class _Schedule:
 
     def __init__(self, lead: float = 0.010) -> None:
         self.start = reactor.seconds() + lead
+        # Set when a deadline had already passed when it was asked for (the process was
+        # preempted longer than the lead): the schedule then differs from the one meant.
+        self.slipped = False
 
     def delay(self, offset: float) -> float:
         """The delay from now (for callLater or reset) of the deadline ``start + offset``."""
-        return max(0.0, self.start + offset - reactor.seconds())
+        delay = self.start + offset - reactor.seconds()
+        if delay < 0:
+            self.slipped = True
+        return max(0.0, delay)
 
     def callLater(self, offset: float, f: Callable[..., object], *args: Any) -> DelayedCall:
         """``reactor.callLater`` for the deadline ``start + offset``."""
@@ -695,7 +701,14 @@ async def _on_reactor(script: _Script, unit: float, late: bool) -> list[object]:
         _keep_loop_busy(max(0.0, due - reactor.seconds()) + unit)
     async with asyncio.timeout(BOUND):
         await done
-    assert reactor.getDelayedCalls() == []
+    leftover = reactor.getDelayedCalls()
+    for call in leftover:
+        call.cancel()
+    if leftover or trace != expected:
+        # A machine that preempted the test past a deadline ran another script than the one
+        # meant; such an example proves nothing either way.
+        assume(not at.slipped)
+    assert leftover == []
     assert trace == expected
     return trace
 
@@ -705,7 +718,7 @@ async def _on_reactor(script: _Script, unit: float, late: bool) -> list[object]:
 @given(script=_scripts(("cancel",)))
 async def test_timer_scripts_fire_in_the_order_of_twisted_clock(script: _Script) -> None:
     """callLater/reset/delay/cancel scripts fire in the same order as on Twisted's Clock."""
-    await _on_reactor(script, unit=0.01, late=False)
+    await _on_reactor(script, unit=0.005, late=False)
 
 
 @pytest.mark.asyncio
@@ -719,7 +732,7 @@ async def test_timer_scripts_on_a_late_loop_fire_in_the_order_of_twisted_clock(
     Calls cancel or postpone other calls while they run; a postponed call due again within
     the same wake-up must still fire in deadline order.
     """
-    await _on_reactor(script, unit=0.01, late=True)
+    await _on_reactor(script, unit=0.005, late=True)
 
 
 # ---- inside a running loop: the rest of the reactor ----------------------------------------
