@@ -39,6 +39,7 @@ from typing import Protocol as _TypingProtocol
 
 from zope.interface import directlyProvides, implementer
 
+from twistlike._aio import loopstate
 from twistlike.address import HostnameAddress
 from twistlike.defer import CancelledError, Deferred, execute, fail
 from twistlike.error import (
@@ -220,18 +221,6 @@ class _WrappingFactory(ClientFactory[Any]):
 # Name resolution on the loop
 
 
-def _onLoop(reactor: Any, fn: Callable[[asyncio.AbstractEventLoop], None]) -> None:
-    """Call ``fn(loop)`` now inside a running loop, else once the reactor runs one."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        # Twisted-style code calls connect() before reactor.run(); the reactor keeps timed
-        # calls made now for the loop that run() starts.
-        reactor.callLater(0, lambda: fn(asyncio.get_running_loop()))
-        return
-    fn(loop)
-
-
 def _getaddrinfo(reactor: Any, host: str, port: int, family: int) -> Deferred[list[_AddrInfo]]:
     """Resolve ``host`` with the running loop's ``getaddrinfo`` (stream sockets only).
 
@@ -268,7 +257,7 @@ def _getaddrinfo(reactor: Any, host: str, port: int, family: int) -> Deferred[li
         )
         task.add_done_callback(done)
 
-    _onLoop(reactor, start)
+    loopstate.on_loop(reactor, start)
     return d
 
 
@@ -1125,6 +1114,6 @@ def asyncio_protocol_factory(factory: Any) -> Callable[[], asyncio.Protocol]:
 
     def protocolFactory() -> asyncio.Protocol:
         # Called by the loop for each accepted connection, so inside the running loop.
-        return Connection(factory, reactor._state())
+        return Connection(factory, loopstate.current(reactor))
 
     return protocolFactory

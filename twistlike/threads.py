@@ -11,6 +11,7 @@ import queue
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from twistlike._aio import loopstate
 from twistlike._aio.reactor import AsyncioReactor
 from twistlike._aio.reactor import reactor as _reactor
 from twistlike._core.threadpool import ThreadPool
@@ -44,8 +45,7 @@ def deferToThreadPool(
     """
     d: Deferred[_T] = Deferred()
     # Back to the loop this call was made on (any reactor-like object: its callFromThread).
-    deliveryFor = getattr(reactor, "_deliveryFor", None)
-    deliver = deliveryFor() if deliveryFor is not None else reactor.callFromThread
+    deliver = loopstate.delivery(reactor)
 
     def onResult(success: bool, result: Any) -> None:
         if success:
@@ -93,19 +93,27 @@ def blockingCallFromThread(
 
     Raises:
         RuntimeError: called from the reactor's own thread, where waiting would deadlock.
+        ReactorNotRunning: the reactor is shutting down (or shuts down while this thread
+            waits): its loop will never run ``f``. Divergence from Twisted: Twisted's call
+            waits forever there (a deadlock when ``run()`` joins the pool at its end).
     """
-    if reactor._inReactorThread():
+    if loopstate.in_loop_thread(reactor):
         raise RuntimeError(
             "blockingCallFromThread() was called from the reactor's own thread; it would wait "
             "for itself forever. Call the function directly (or yield/await its Deferred)."
         )
-    results: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
-    def run() -> None:
-        maybeDeferred(f, *a, **kw).addBoth(results.put)
+    def run(put: Callable[[object], object]) -> None:
+        maybeDeferred(f, *a, **kw).addBoth(put)
 
-    reactor.callFromThread(run)
-    result = results.get()
+    states = loopstate.states_of(reactor)
+    if states is not None:
+        result = states.call_and_wait(run)
+    else:
+        # Another reactor-like object (a fake): its callFromThread, and wait.
+        results: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        reactor.callFromThread(run, results.put)
+        result = results.get()
     if isinstance(result, Failure):
         result.raiseException()
     return result
