@@ -774,10 +774,22 @@ def react(
     the code of a ``SystemExit`` failure, or with 1 after logging any other failure ("main
     function encountered error"). If the reactor stops first, the exit code is decided by
     whatever ``main``'s result is by then (0 if it never fired).
+
+    A coroutine (``async def main``) starts once the reactor runs, so it may await asyncio
+    things (``asyncio.sleep``, tasks, streams) before any Deferred. Divergence from
+    Twisted: Twisted runs a coroutine's first step before ``run()``; no asyncio awaitable
+    could work there.
     """
     if _reactor is None:
         _reactor = _global_reactor()
-    finished = ensureDeferred(main(_reactor, *argv))
+    started = main(_reactor, *argv)
+    finished: Deferred[Any]
+    if isinstance(started, Coroutine):
+        coroutine = started
+        finished = Deferred()
+        _reactor.callWhenRunning(lambda: ensureDeferred(coroutine).chainDeferred(finished))
+    else:
+        finished = ensureDeferred(started)
     code: Any = 0
     stopping = False
 

@@ -412,7 +412,7 @@ class LoopStates:
             return False
         return True
 
-    def call_and_wait(self, start: Callable[[Callable[[object], None]], None]) -> object:
+    def call_and_wait(self, start: Callable[[Callable[[object], object]], object]) -> object:
         """From a non-loop thread: run ``start(put)`` on the loop; wait for ``put(result)``.
 
         Raises:
@@ -424,8 +424,16 @@ class LoopStates:
             if self.closing:
                 raise _shutting_down()
             self.blocked.add(results)
+
+        def startIfWaited() -> None:
+            # A call that reached the loop after its thread was released is not run.
+            with self.lock:
+                waited = results in self.blocked
+            if waited:
+                start(results.put)
+
         try:
-            if not self.call_from_thread(start, (results.put,), {}):
+            if not self.call_from_thread(startIfWaited, (), {}):
                 raise _shutting_down()
             result = results.get()
             if result is _RELEASED:

@@ -466,15 +466,27 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         delay = sum(timeouts) if timeouts else 60
 
         async def lookup() -> str:
+            # (Not asyncio.timeout: this coroutine starts inside its caller's task.)
+            task = asyncio.ensure_future(
+                loop.getaddrinfo(name, None, family=socket.AF_INET, type=socket.SOCK_STREAM)
+            )
+            expired: list[bool] = []
+
+            def expire() -> None:
+                expired.append(True)
+                task.cancel()
+
+            timer = loop.call_later(delay, expire)
             try:
-                async with asyncio.timeout(delay):
-                    infos = await loop.getaddrinfo(
-                        name, None, family=socket.AF_INET, type=socket.SOCK_STREAM
-                    )
-            except TimeoutError:
+                infos = await task
+            except asyncio.CancelledError:
+                if not expired:
+                    raise
                 raise DNSLookupError(f"address {name!r} not found: timeout error") from None
             except OSError as e:
                 raise DNSLookupError(name, str(e)) from e
+            finally:
+                timer.cancel()
             if not infos:
                 raise DNSLookupError(name, "no addresses")
             return str(infos[0][4][0])
