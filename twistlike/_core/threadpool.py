@@ -160,6 +160,7 @@ class ThreadPool:
         """Run the work item in ``box``; ``onResult`` gets the outcome once the call is
         released."""
         onResult, func, args, kw = box.pop()
+        result: Any = None
         try:
             try:
                 result = func(*args, **kw)
@@ -177,6 +178,10 @@ class ThreadPool:
                 onResult(success, result)
         except BaseException:
             log_failure(Failure(), "Unhandled error in onResult", namespace="twistlike.threads")
+        finally:
+            # A failure's traceback refers to this frame: drop the result here, or the frame
+            # and the failure would keep each other (and the result) alive until a GC pass.
+            result = None
 
     def adjustPoolsize(self, minthreads: int | None = None, maxthreads: int | None = None) -> None:
         """Change the pool's bounds; starts threads up to the new minimum when running.
