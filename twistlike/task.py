@@ -19,8 +19,9 @@ from typing import Any, Generic, NoReturn, Protocol, TypeVar, cast
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
-from twistlike._core.delayedcall import DelayedCall, _callable_name, _safe_repr
+from twistlike._core.delayedcall import DelayedCall
 from twistlike._core.log import log_failure
+from twistlike._core.reflect import callable_name, safe_repr
 from twistlike.defer import Deferred, ensureDeferred, maybeDeferred
 from twistlike.error import ReactorNotRunning
 from twistlike.failure import Failure
@@ -386,8 +387,8 @@ class LoopingCall:
     def __repr__(self) -> str:
         """Show the interval, the function and its arguments, as Twisted does."""
         return (
-            f"LoopingCall<{self.interval!r}>({_callable_name(self.f)}, "
-            f"*{_safe_repr(self.a)}, **{_safe_repr(self.kw)})"
+            f"LoopingCall<{self.interval!r}>({callable_name(self.f)}, "
+            f"*{safe_repr(self.a)}, **{safe_repr(self.kw)})"
         )
 
 
