@@ -14,6 +14,7 @@ from typing import Any, ParamSpec, TypeVar
 from twistlike._aio import loopstate
 from twistlike._aio.reactor import AsyncioReactor
 from twistlike._aio.reactor import reactor as _reactor
+from twistlike._core.reflect import claim_public_names
 from twistlike._core.threadpool import ThreadPool
 from twistlike.defer import Deferred, maybeDeferred
 from twistlike.failure import Failure
@@ -120,8 +121,4 @@ def blockingCallFromThread(
 
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("twistlike._"):
-        _obj.__module__ = __name__
-del _name, _obj
+claim_public_names(globals())

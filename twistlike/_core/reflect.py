@@ -9,8 +9,9 @@ twistlike (see "Naming" in docs/index.md).
 from __future__ import annotations
 
 import traceback
+from typing import Any
 
-__all__ = ["callable_name", "class_name", "safe_repr", "safe_str"]
+__all__ = ["callable_name", "claim_public_names", "class_name", "safe_repr", "safe_str"]
 
 
 def class_name(obj: object) -> str:
@@ -78,3 +79,18 @@ def callable_name(func: object) -> str:
     if name is None:
         return safe_repr(func)
     return str(name)
+
+
+def claim_public_names(namespace: dict[str, Any]) -> None:
+    """Make a public module the home of the private objects it re-exports.
+
+    Called at the end of a public module as ``claim_public_names(globals())``: each name in
+    its ``__all__`` defined in a private ``twistlike._*`` module gets the public module as its
+    ``__module__``, so reprs, tracebacks, pickles and docs show the name where users import
+    it (``twistlike.defer.Deferred``, not ``twistlike._core.deferred.Deferred``).
+    """
+    home = namespace["__name__"]
+    for name in namespace["__all__"]:
+        obj = namespace[name]
+        if getattr(obj, "__module__", "").startswith("twistlike._"):
+            obj.__module__ = home
