@@ -66,7 +66,7 @@ def deferToThread(f: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> D
     return deferToThreadPool(_reactor, _reactor.getThreadPool(), f, *args, **kwargs)
 
 
-def _runMultiple(
+def _run_multiple(
     tupleList: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]],
 ) -> None:
     for f, args, kwargs in tupleList:
@@ -80,7 +80,7 @@ def callMultipleInThread(
 
     Twisted: twisted.internet.threads.callMultipleInThread.
     """
-    _reactor.callInThread(_runMultiple, tupleList)
+    _reactor.callInThread(_run_multiple, tupleList)
 
 
 def blockingCallFromThread(

@@ -425,7 +425,7 @@ class LoopStates:
                 raise _shutting_down()
             self.blocked.add(results)
 
-        def startIfWaited() -> None:
+        def start_if_waited() -> None:
             # A call that reached the loop after its thread was released is not run.
             with self.lock:
                 waited = results in self.blocked
@@ -433,7 +433,7 @@ class LoopStates:
                 start(results.put)
 
         try:
-            if not self.call_from_thread(startIfWaited, (), {}):
+            if not self.call_from_thread(start_if_waited, (), {}):
                 raise _shutting_down()
             result = results.get()
             if result is _RELEASED:

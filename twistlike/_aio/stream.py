@@ -601,12 +601,12 @@ class Port:
             if t.cancelled():
                 # Cancelled before it served (its loop ended first): nothing else will close
                 # the bound socket, and the port is not listening.
-                self._notServing()
+                self._not_serving()
                 return
             exc = t.exception()
             if exc is not None:
                 log_failure(Failure(exc), "Could not serve the listening port", namespace=_log_ns)
-                self._notServing()
+                self._not_serving()
                 return
             self._server = t.result()
             if self.disconnected:
@@ -614,7 +614,7 @@ class Port:
 
         task.add_done_callback(started)
 
-    def _notServing(self) -> None:
+    def _not_serving(self) -> None:
         """Serving never started: the port stops listening (its factory stops) at once."""
         if self.disconnected:
             return
@@ -644,11 +644,11 @@ class Port:
             # cancelled), the socket is closed here; if it does, `started` closes the server.
             starting, sock = self._starting, self.socket
 
-            def closeIfNeverServed(t: asyncio.Task[Any]) -> None:
+            def close_if_never_served(t: asyncio.Task[Any]) -> None:
                 if t.cancelled() or t.exception() is not None:
                     sock.close()
 
-            starting.add_done_callback(closeIfNeverServed)
+            starting.add_done_callback(close_if_never_served)
         self.socket = None
         d: Deferred[None] = Deferred()
         loop = self._state.loop
@@ -804,18 +804,18 @@ class Connector:
 
         task = asyncio.current_task()
         assert task is not None
-        timedOut = False
+        timed_out = False
 
-        def onTimeout() -> None:
+        def on_timeout() -> None:
             # The timeout covers connecting only: once connection_made ran (`_connected`
             # cleared `_attempt`), the connection is the protocol's, and the factory hears
             # clientConnectionLost only (never clientConnectionFailed as well).
-            nonlocal timedOut
+            nonlocal timed_out
             if self._attempt is task and self.state == "connecting":
-                timedOut = True
+                timed_out = True
                 task.cancel()
 
-        timer = loop.call_later(self.timeout, onTimeout)
+        timer = loop.call_later(self.timeout, on_timeout)
         try:
             if self.path is not None:
                 coro = loop.create_unix_connection(protocolFactory, self.path)
@@ -833,7 +833,7 @@ class Connector:
                 )
             await coro
         except asyncio.CancelledError:
-            if timedOut:
+            if timed_out:
                 # Our own timer cancelled the attempt: it failed with TimeoutError.
                 task.uncancel()
                 self._failed(Failure(error.TimeoutError(f"{self._destination()}")))
