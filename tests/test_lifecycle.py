@@ -27,7 +27,7 @@ import pytest
 import twistlike
 from twistlike import reactor
 from twistlike.defer import Deferred, ensureDeferred
-from twistlike.error import DNSLookupError, ReactorNotRunning
+from twistlike.error import DNSLookupError
 from twistlike.failure import Failure
 from twistlike.protocol import ClientFactory, Factory, Protocol
 from twistlike.task import react
@@ -261,27 +261,33 @@ def test_blockingCallFromThread_during_shutdown_fails_instead_of_deadlocking() -
     assert result.stdout.strip() == "['ReactorNotRunning']"
 
 
-def test_blockingCallFromThread_after_run_ended_fails_at_once(
+def test_blockingCallFromThread_after_run_ended_is_answered_by_the_next_run(
     loop_factory: Callable[[], asyncio.AbstractEventLoop],
 ) -> None:
-    """Once run() has left its loop, blockingCallFromThread raises instead of waiting."""
+    """After run() ended, blocking calls work again: the next run() answers one."""
     reactor.callWhenRunning(reactor.stop)
     _run_reactor(loop_factory)
     from twistlike.threads import blockingCallFromThread
 
-    raised: list[BaseException] = []
+    answers: list[object] = []
+
+    def answer() -> str:
+        reactor.callLater(0, reactor.stop)
+        return "answered"
 
     def fromThread() -> None:
         try:
-            blockingCallFromThread(reactor, lambda: None)
+            answers.append(blockingCallFromThread(reactor, answer))
         except BaseException as e:
-            raised.append(e)
+            answers.append(e)
 
     thread = threading.Thread(target=fromThread)
     thread.start()
+    # Whether the call reaches the pending state or the running loop first, this run
+    # answers it (and `answer` stops the reactor).
+    _run_reactor(loop_factory)
     thread.join(BOUND)
-    assert not thread.is_alive()
-    assert len(raised) == 1 and isinstance(raised[0], ReactorNotRunning)
+    assert answers == ["answered"]
 
 
 # ---- 6. the reactor seen from a worker thread -------------------------------------------------
@@ -290,11 +296,13 @@ def test_blockingCallFromThread_after_run_ended_fails_at_once(
 def test_running_and_callLater_from_a_worker_thread_while_run_runs(
     loop_factory: Callable[[], asyncio.AbstractEventLoop],
 ) -> None:
-    """From a thread, ``running`` is true while run() runs, and callLater raises clearly."""
+    """From a thread, ``running`` is true while run() runs, callWhenRunning calls at once (as
+    Twisted's), and callLater raises clearly instead of parking the call forever."""
     seen: list[object] = []
 
     def worker() -> None:
         seen.append(reactor.running)
+        reactor.callWhenRunning(seen.append, "at once")
         try:
             reactor.callLater(0, seen.append, "parked")
         except RuntimeError as e:
@@ -303,9 +311,9 @@ def test_running_and_callLater_from_a_worker_thread_while_run_runs(
 
     reactor.callWhenRunning(reactor.callInThread, worker)
     _run_reactor(loop_factory)
-    assert seen[0] is True
-    assert isinstance(seen[1], str) and "callFromThread" in seen[1]
-    assert len(seen) == 2
+    assert seen[:2] == [True, "at once"]
+    assert isinstance(seen[2], str) and "callFromThread" in seen[2]
+    assert len(seen) == 3
 
 
 @pytest.mark.asyncio

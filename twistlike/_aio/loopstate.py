@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "PHASES",
+    "ClosesAtShutdown",
     "LoopState",
     "LoopStates",
     "ReactorDelayedCall",
@@ -316,8 +317,9 @@ class LoopStates:
         # Where calls from other threads go: the loop run() runs, else the last loop the
         # reactor was used on. None: no loop yet (calls wait for run()).
         self.thread_loop: _LoopRef | None = None
-        # run() has left its loop: blocked threads are released, new ones fail at once.
-        self.closing = False
+        # The loop run() has left (until it forgot it): blocked threads are released, new
+        # blocking calls fail at once.
+        self.closing: asyncio.AbstractEventLoop | None = None
         self.blocked: set[queue.SimpleQueue[object]] = set()
 
     def current(self) -> LoopState:
@@ -347,7 +349,7 @@ class LoopStates:
             calls, self.from_threads = self.from_threads, []
             state.loop_ref = weakref.ref(loop)
             self.thread_loop = state.loop_ref
-            self.closing = False
+            self.closing = None
         state.owned = True
         state.started = False
         state.stopping = False
@@ -356,13 +358,20 @@ class LoopStates:
         return state, calls
 
     def forget(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Drop ``loop``'s state (the loop is closing); calls from threads wait for run()."""
+        """Drop ``loop``'s state (the loop is closing); calls from threads wait for run().
+
+        This also ends a shutdown's release of blocked threads (run() forgets its loop
+        after joining the thread pool): from now on, a blocking call waits for the next
+        loop, as every call from a thread does when no loop is there.
+        """
         self.states.pop(loop, None)
         if self.last.loop_ref() is loop:
             self.last = self.pending
         with self.lock:
             if self.thread_loop is not None and self.thread_loop() is loop:
                 self.thread_loop = None
+            if self.closing is loop:
+                self.closing = None
 
     def thread_state(self) -> LoopState | None:
         """The state of the loop calls from threads go to, while that loop runs."""
@@ -421,7 +430,7 @@ class LoopStates:
         """
         results: queue.SimpleQueue[object] = queue.SimpleQueue()
         with self.lock:
-            if self.closing:
+            if self.closing is not None:
                 raise _shutting_down()
             self.blocked.add(results)
 
@@ -443,10 +452,11 @@ class LoopStates:
             with self.lock:
                 self.blocked.discard(results)
 
-    def release_blocked(self) -> None:
-        """run() left its loop: threads waiting for it get an error instead of waiting on."""
+    def release_blocked(self, loop: asyncio.AbstractEventLoop) -> None:
+        """run() left ``loop``: threads waiting for it get an error instead of waiting on,
+        until ``forget(loop)``."""
         with self.lock:
-            self.closing = True
+            self.closing = loop
             blocked = list(self.blocked)
         for waiting in blocked:
             waiting.put(_RELEASED)

@@ -140,7 +140,10 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         From a thread that runs no loop it tells whether the reactor's loop (the one
         ``run()`` runs, else the last one used) is running, as Twisted's attribute does.
         """
-        return self._loops.running()
+        state = self._state()
+        if state is self._loops.pending:
+            return self._loops.running()
+        return state.started and not state.stopped
 
     def set_loop_factory(self, factory: Callable[[], asyncio.AbstractEventLoop] | None) -> None:
         """Choose the loop ``run()`` creates, e.g. ``uvloop.new_event_loop``; None resets.
@@ -208,7 +211,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             state.disarm()
             # Threads blocked in blockingCallFromThread would wait for this loop forever
             # (and the pool below joins them): release them with an error first.
-            self._loops.release_blocked()
+            self._loops.release_blocked(loop)
             try:
                 # As asyncio.run: tasks still pending are cancelled and finish now, so their
                 # `finally` blocks run and the Deferreds driving them fire.
@@ -279,7 +282,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
         Twisted: IReactorCore.callWhenRunning.
         """
-        if self._state().running:
+        if self.running:  # (from another thread too, as Twisted's: it calls at once)
             callable(*args, **kw)
             return None
         return self.addSystemEventTrigger("after", "startup", callable, *args, **kw)
