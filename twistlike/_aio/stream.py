@@ -577,7 +577,7 @@ class Port:
         self.factory.doStart()
         self.connected = True
         self._state.ports.add(self)
-        self._state.onLoop(self._serve)
+        self._state.on_loop(self._serve)
 
     def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         if self.disconnected or self.socket is None:
@@ -658,7 +658,7 @@ class Port:
             loop.call_soon(self._stopped, d)
         else:
             # Not running yet: as Twisted, the Deferred fires once the reactor runs.
-            self._state.onLoop(lambda _loop: self._stopped(d))
+            self._state.on_loop(lambda _loop: self._stopped(d))
         return d
 
     loseConnection = stopListening
@@ -785,7 +785,7 @@ class Connector:
             self.factory.doStart()
             self._factoryStarted = True
         self.factory.startedConnecting(self)
-        self._state.onLoop(self._start)
+        self._state.on_loop(self._start)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         if self.state != "connecting":
