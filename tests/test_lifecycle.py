@@ -110,15 +110,19 @@ def _run_reactor(loop_factory: Callable[[], asyncio.AbstractEventLoop]) -> None:
         pytest.fail("the watchdog had to stop the reactor")
 
 
-@pytest.fixture(params=["asyncio", "uvloop"])
-def loop_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
-    """A loop factory for reactor.run(): asyncio's loop, then uvloop's."""
-    if request.param == "uvloop":
-        import uvloop
+_FACTORIES: dict[str, Callable[[], asyncio.AbstractEventLoop]] = {"asyncio": asyncio.new_event_loop}
+try:
+    import uvloop
+except ImportError:  # pragma: no cover - no uvloop on this platform or Python
+    pass
+else:
+    _FACTORIES["uvloop"] = uvloop.new_event_loop
 
-        yield uvloop.new_event_loop
-    else:
-        yield asyncio.new_event_loop
+
+@pytest.fixture(params=sorted(_FACTORIES))
+def loop_factory(request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
+    """A loop factory for reactor.run(): asyncio's loop, and uvloop's where it is installed."""
+    yield _FACTORIES[request.param]
     assert not reactor.running
     assert reactor.getDelayedCalls() == []
 
