@@ -312,7 +312,7 @@ class LoopStates:
         # The last state looked up, as ONE attribute, so that a lookup never sees a loop
         # paired with another loop's state (free-threaded Python has no GIL to hide that).
         self.last = self.pending
-        self.lock = threading.Lock()  # guards pending.from_threads and thread_loop
+        self.lock = threading.Lock()  # guards from_threads, thread_loop, closing, blocked
         self.from_threads: list[_Call] = []
         # Where calls from other threads go: the loop run() runs, else the last loop the
         # reactor was used on. None: no loop yet (calls wait for run()).
@@ -394,7 +394,9 @@ class LoopStates:
         """No loop runs in this thread, but the reactor's loop runs in another one."""
         return self.thread_state() is not None
 
-    def call_from_thread(self, f: Callable[..., Any], args: tuple[Any, ...], kw: Any) -> bool:
+    def call_from_thread(
+        self, f: Callable[..., Any], args: tuple[Any, ...], kw: dict[str, Any]
+    ) -> bool:
         """Hand ``f(*args, **kw)`` to the loop's thread; False if it was dropped.
 
         With no loop yet, the call waits for ``run()``. When the loop it would go to has
@@ -457,7 +459,10 @@ class LoopStates:
         until ``forget(loop)``."""
         with self.lock:
             self.closing = loop
+            # No longer waited for: a call already handed to the loop is not run if the
+            # loop turns again (to cancel leftover tasks).
             blocked = list(self.blocked)
+            self.blocked.clear()
         for waiting in blocked:
             waiting.put(_RELEASED)
 
