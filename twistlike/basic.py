@@ -469,7 +469,53 @@ class StringTooLongError(AssertionError):
     """
 
 
-class IntNStringReceiver(Protocol, _PauseableMixin):
+class _ChunkStash:
+    """The input stash IntNStringReceiver and NetstringReceiver share.
+
+    Bytes that cannot be parsed yet wait in ``_parts`` (``_partsLength`` bytes in all) and
+    are joined only once ``_need`` bytes are there, so a large string that arrives in many
+    small chunks costs one join instead of one per chunk. While ``dataReceived`` is running
+    (``_busyReceiving``), a re-entrant call only stashes its data; the running call parses it
+    next, in order.
+    """
+
+    _busyReceiving = False
+    _parts: list[bytes] | None = None
+    _partsLength = 0
+    _need = 0
+
+    def _stash(self, data: bytes) -> bool:
+        """Add ``data`` to the stash; True when there is nothing to parse yet (a re-entrant
+        call, or fewer than ``_need`` bytes)."""
+        parts = self._parts
+        if parts is None:
+            self._parts = [data]
+        else:
+            parts.append(data)
+        self._partsLength += len(data)
+        return self._busyReceiving or self._partsLength < self._need
+
+    def _take_stash(self) -> bytes:
+        """Return the stashed bytes, joined, and empty the stash."""
+        parts = self._parts
+        self._parts = None
+        self._partsLength = 0
+        return b"".join(parts) if parts else b""
+
+    def _stash_rest(self, rest: bytes, need: int) -> None:
+        """At the end of a call: keep the unparsed ``rest``; parse again at ``need`` bytes."""
+        self._parts = [rest]
+        self._partsLength = len(rest)
+        self._need = need
+
+    def _reset_stash(self) -> None:
+        """Forget everything stashed."""
+        self._parts = None
+        self._partsLength = 0
+        self._need = 0
+
+
+class IntNStringReceiver(Protocol, _PauseableMixin, _ChunkStash):
     """Receives strings each prefixed by its length as a fixed-size integer.
 
     Subclasses set ``structFormat`` (a ``struct`` format of one unsigned integer) and
@@ -489,14 +535,9 @@ class IntNStringReceiver(Protocol, _PauseableMixin):
     structFormat: str
     prefixLength: int
 
-    _busyReceiving = False
-    # The unconsumed input is ``_buffer[_start:]`` followed by the bytes in ``_parts``,
-    # which are joined only once ``_need`` bytes (a whole string) are there.
+    # The unconsumed input is ``_buffer[_start:]`` followed by the stash (_ChunkStash).
     _buffer = b""
     _start = 0
-    _parts: list[bytes] | None = None
-    _partsLength = 0
-    _need = 0
 
     @property
     def recvd(self) -> bytes:
@@ -513,9 +554,7 @@ class IntNStringReceiver(Protocol, _PauseableMixin):
     def recvd(self, value: bytes) -> None:
         self._buffer = value
         self._start = 0
-        self._parts = None
-        self._partsLength = 0
-        self._need = 0
+        self._reset_stash()
 
     def stringReceived(self, string: bytes) -> None:
         """Called with each complete string, prefix removed; override it.
@@ -536,24 +575,12 @@ class IntNStringReceiver(Protocol, _PauseableMixin):
 
         Twisted: twisted.protocols.basic.IntNStringReceiver.dataReceived.
         """
-        parts = self._parts
-        if self._busyReceiving:
+        if self._busyReceiving or self._parts:
             # Divergence from Twisted: a re-entrant call only buffers its data, which the
             # running call then delivers in order; Twisted re-delivers earlier strings.
-            if parts is None:
-                self._parts = [data]
-            else:
-                parts.append(data)
-            self._partsLength += len(data)
-            return
-        if parts:
-            parts.append(data)
-            self._partsLength += len(data)
-            if self._partsLength < self._need:
+            if self._stash(data):
                 return
-            buf = self._buffer[self._start :] + b"".join(parts)
-            self._parts = None
-            self._partsLength = 0
+            buf = self._buffer[self._start :] + self._take_stash()
         elif self._start < len(self._buffer):
             buf = self._buffer[self._start :] + data
         else:
@@ -568,10 +595,8 @@ class IntNStringReceiver(Protocol, _PauseableMixin):
             while not self.paused:
                 if len(buf) - start < prefixLength:
                     if self._parts:
-                        buf = buf[start:] + b"".join(self._parts)
+                        buf = buf[start:] + self._take_stash()
                         start = 0
-                        self._parts = None
-                        self._partsLength = 0
                         continue
                     need = prefixLength
                     break
@@ -591,10 +616,8 @@ class IntNStringReceiver(Protocol, _PauseableMixin):
                 end = start + prefixLength + length
                 if end > len(buf):
                     if self._parts:
-                        buf = buf[start:] + b"".join(self._parts)
+                        buf = buf[start:] + self._take_stash()
                         start = 0
-                        self._parts = None
-                        self._partsLength = 0
                         continue
                     need = end - start
                     break
@@ -615,9 +638,7 @@ class IntNStringReceiver(Protocol, _PauseableMixin):
             elif start < len(buf):
                 self._buffer = b""
                 self._start = 0
-                self._parts = [buf[start:]]
-                self._partsLength = len(buf) - start
-                self._need = need
+                self._stash_rest(buf[start:], need)
             else:
                 self._buffer = b""
                 self._start = 0
@@ -686,7 +707,7 @@ _COMMA = ord(",")
 _NEWLINE = ord("\n")
 
 
-class NetstringReceiver(Protocol):
+class NetstringReceiver(Protocol, _ChunkStash):
     """Receives and sends netstrings (``b"5:hello,"``; see cr.yp.to/proto/netstrings.txt).
 
     A malformed netstring (a length that is not decimal digits, has a leading zero or is
@@ -708,14 +729,9 @@ class NetstringReceiver(Protocol):
     _PARSING_PAYLOAD = 1
 
     _state = _PARSING_LENGTH
-    _busyReceiving = False
-    # The unconsumed input is ``_buffer[_start:]`` followed by ``_parts``, joined once
-    # ``_need`` bytes are there.
+    # The unconsumed input is ``_buffer[_start:]`` followed by the stash (_ChunkStash).
     _buffer = b""
     _start = 0
-    _parts: list[bytes] | None = None
-    _partsLength = 0
-    _need = 0
     # The payload length plus one (the comma) of the netstring being read, and the same
     # for the length ``_parseLength`` has just parsed.
     _expectedPayloadSize = 0
@@ -734,9 +750,7 @@ class NetstringReceiver(Protocol):
         self._state = self._PARSING_LENGTH
         self._buffer = b""
         self._start = 0
-        self._parts = None
-        self._partsLength = 0
-        self._need = 0
+        self._reset_stash()
         self._expectedPayloadSize = 0
         self._broken = False
         self._brokenData = False
@@ -767,24 +781,12 @@ class NetstringReceiver(Protocol):
             if self._brokenData:
                 self._handleParseError()
             return
-        parts = self._parts
-        if self._busyReceiving:
+        if self._busyReceiving or self._parts:
             # A re-entrant call only buffers; the running call delivers its strings next,
             # the same order Twisted's nested processing produces.
-            if parts is None:
-                self._parts = [data]
-            else:
-                parts.append(data)
-            self._partsLength += len(data)
-            return
-        if parts:
-            parts.append(data)
-            self._partsLength += len(data)
-            if self._partsLength < self._need:
+            if self._stash(data):
                 return
-            buf = b"".join(parts)
-            self._parts = None
-            self._partsLength = 0
+            buf = self._take_stash()
         else:
             buf = data
         start = 0
@@ -794,20 +796,16 @@ class NetstringReceiver(Protocol):
             while True:
                 if start >= len(buf):
                     if self._parts:
-                        buf = b"".join(self._parts)
+                        buf = self._take_stash()
                         start = 0
-                        self._parts = None
-                        self._partsLength = 0
                         continue
                     break
                 if self._state == self._PARSING_LENGTH:
                     result = self._parseLength(buf, start)
                     if result is None:
                         if self._parts:
-                            buf = buf[start:] + b"".join(self._parts)
+                            buf = buf[start:] + self._take_stash()
                             start = 0
-                            self._parts = None
-                            self._partsLength = 0
                             continue
                         # Incomplete length: the next byte may complete it.
                         need = len(buf) - start + 1
@@ -822,10 +820,8 @@ class NetstringReceiver(Protocol):
                 end = start + self._expectedPayloadSize
                 if end > len(buf):
                     if self._parts:
-                        buf = buf[start:] + b"".join(self._parts)
+                        buf = buf[start:] + self._take_stash()
                         start = 0
-                        self._parts = None
-                        self._partsLength = 0
                         continue
                     need = end - start
                     break
@@ -843,16 +839,13 @@ class NetstringReceiver(Protocol):
             if self._broken:
                 self._buffer = b""
                 self._start = 0
-                self._parts = None
-                self._partsLength = 0
+                self._take_stash()
             elif self._parts:
                 self._parts[:0] = [buf[start:]]
                 self._partsLength += len(buf) - start
                 self._need = 0
             elif start < len(buf):
-                self._parts = [buf[start:]]
-                self._partsLength = len(buf) - start
-                self._need = need
+                self._stash_rest(buf[start:], need)
 
     def _parseLength(self, buf: bytes, start: int) -> int | None:
         """Parse the length at ``buf[start:]``, as Twisted's regular expressions do.

@@ -37,6 +37,7 @@ from twistlike._core.deferred import (
     setDebugging,
     succeed,
 )
+from twistlike._core.reflect import claim_public_names
 
 #: DeferredList result flags, as in Twisted: ``(SUCCESS, value)`` / ``(FAILURE, failure)``.
 SUCCESS = True
@@ -75,8 +76,4 @@ __all__ = [
 ]
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("twistlike._"):
-        _obj.__module__ = __name__
-del _name, _obj
+claim_public_names(globals())

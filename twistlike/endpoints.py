@@ -39,6 +39,8 @@ from typing import Protocol as _TypingProtocol
 
 from zope.interface import directlyProvides, implementer
 
+from twistlike._aio import loopstate
+from twistlike._core.addresses import is_ipv6_address
 from twistlike.address import HostnameAddress
 from twistlike.defer import CancelledError, Deferred, execute, fail
 from twistlike.error import (
@@ -216,20 +218,20 @@ class _WrappingFactory(ClientFactory[Any]):
             self._onConnection.errback(reason)
 
 
+def _connect_wrapped(
+    protocolFactory: Any, connect: Callable[[_WrappingFactory], object]
+) -> Deferred[Any]:
+    """Start one attempt with ``connect(wrappingFactory)``; its Deferred, or the failure."""
+    try:
+        wf = _WrappingFactory(protocolFactory)
+        connect(wf)
+    except BaseException:
+        return fail()
+    return wf._onConnection
+
+
 # ------------------------------------------------------------------------------------------
 # Name resolution on the loop
-
-
-def _onLoop(reactor: Any, fn: Callable[[asyncio.AbstractEventLoop], None]) -> None:
-    """Call ``fn(loop)`` now inside a running loop, else once the reactor runs one."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        # Twisted-style code calls connect() before reactor.run(); the reactor keeps timed
-        # calls made now for the loop that run() starts.
-        reactor.callLater(0, lambda: fn(asyncio.get_running_loop()))
-        return
-    fn(loop)
 
 
 def _getaddrinfo(reactor: Any, host: str, port: int, family: int) -> Deferred[list[_AddrInfo]]:
@@ -268,17 +270,8 @@ def _getaddrinfo(reactor: Any, host: str, port: int, family: int) -> Deferred[li
         )
         task.add_done_callback(done)
 
-    _onLoop(reactor, start)
+    loopstate.on_loop(reactor, start)
     return d
-
-
-def _isIPv6Address(host: str) -> bool:
-    """Whether ``host`` is an IPv6 literal (a ``%scope`` suffix allowed), as Twisted decides."""
-    try:
-        socket.inet_pton(socket.AF_INET6, host.split("%", 1)[0])
-    except (OSError, ValueError):
-        return False
-    return True
 
 
 def _idnaBytes(text: str) -> bytes:
@@ -307,10 +300,10 @@ def _hostAsBytesAndText(host: bytes | str) -> tuple[bool, bytes, str]:
             hostText = _idnaText(hostBytes)
         except UnicodeError:
             hostText = hostBytes.decode("charmap")
-            invalid = not _isIPv6Address(hostText)
+            invalid = not is_ipv6_address(hostText)
     else:
         hostText = unicodedata.normalize("NFC", host)
-        if _isIPv6Address(hostText):
+        if is_ipv6_address(hostText):
             hostBytes = hostText.encode("ascii")
         else:
             try:
@@ -441,19 +434,8 @@ class UNIXServerEndpoint:
 # Client endpoints
 
 
-@implementer(IStreamClientEndpoint)
-class TCP4ClientEndpoint:
-    """Connect over TCP (``reactor.connectTCP``), to an IPv4 address or host name.
-
-    Twisted: twisted.internet.endpoints.TCP4ClientEndpoint.
-
-    Args:
-        reactor: An IReactorTCP provider.
-        host: The host to connect to.
-        port: The port to connect to.
-        timeout: Seconds before the attempt fails with TimeoutError.
-        bindAddress: A ``(host, port)`` local address to bind, or None.
-    """
+class _TCPClientEndpoint:
+    """What the TCP client endpoints share: their arguments and one ``connectTCP`` attempt."""
 
     def __init__(
         self,
@@ -469,6 +451,30 @@ class TCP4ClientEndpoint:
         self._timeout = timeout
         self._bindAddress = bindAddress
 
+    def _connect_to(self, host: str, protocolFactory: Any) -> Deferred[Any]:
+        """One ``connectTCP`` attempt to ``host`` (an address, or a name for IPv4)."""
+        return _connect_wrapped(
+            protocolFactory,
+            lambda wf: self._reactor.connectTCP(
+                host, self._port, wf, timeout=self._timeout, bindAddress=self._bindAddress
+            ),
+        )
+
+
+@implementer(IStreamClientEndpoint)
+class TCP4ClientEndpoint(_TCPClientEndpoint):
+    """Connect over TCP (``reactor.connectTCP``), to an IPv4 address or host name.
+
+    Twisted: twisted.internet.endpoints.TCP4ClientEndpoint.
+
+    Args:
+        reactor: An IReactorTCP provider.
+        host: The host to connect to.
+        port: The port to connect to.
+        timeout: Seconds before the attempt fails with TimeoutError.
+        bindAddress: A ``(host, port)`` local address to bind, or None.
+    """
+
     def connect(self, protocolFactory: Any) -> Deferred[Any]:
         """Connect; fire with the protocol after its ``connectionMade``.
 
@@ -478,25 +484,14 @@ class TCP4ClientEndpoint:
         DNSLookupError ...); cancelling it before it fires stops the attempt and fails it with
         ConnectingCancelledError.
         """
-        try:
-            wf = _WrappingFactory(protocolFactory)
-            self._reactor.connectTCP(
-                self._host,
-                self._port,
-                wf,
-                timeout=self._timeout,
-                bindAddress=self._bindAddress,
-            )
-        except BaseException:
-            return fail()
-        return wf._onConnection
+        return self._connect_to(self._host, protocolFactory)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._host}:{self._port}>"
 
 
 @implementer(IStreamClientEndpoint)
-class TCP6ClientEndpoint:
+class TCP6ClientEndpoint(_TCPClientEndpoint):
     """Connect over TCP to an IPv6 address, or to the first IPv6 address of a host name.
 
     Twisted: twisted.internet.endpoints.TCP6ClientEndpoint.
@@ -510,20 +505,6 @@ class TCP6ClientEndpoint:
         bindAddress: A ``(host, port)`` local address to bind, or None.
     """
 
-    def __init__(
-        self,
-        reactor: Any,
-        host: str,
-        port: int,
-        timeout: float = 30,
-        bindAddress: Any = None,
-    ) -> None:
-        self._reactor = reactor
-        self._host = host
-        self._port = port
-        self._timeout = timeout
-        self._bindAddress = bindAddress
-
     def connect(self, protocolFactory: Any) -> Deferred[Any]:
         """Resolve the host if needed, connect; fire with the protocol after connectionMade.
 
@@ -533,8 +514,8 @@ class TCP6ClientEndpoint:
         ``TCP4ClientEndpoint.connect``. Cancelling fails it with ConnectingCancelledError,
         during the name lookup too.
         """
-        if _isIPv6Address(self._host):
-            return self._resolvedHostConnect(self._host, protocolFactory)
+        if is_ipv6_address(self._host):
+            return self._connect_to(self._host, protocolFactory)
         attempt: Deferred[Any] | None = None
         lookup: Deferred[list[_AddrInfo]] | None = None
 
@@ -557,7 +538,7 @@ class TCP6ClientEndpoint:
             if not infos:
                 result.errback(DNSLookupError(f"no IPv6 address for '{self._host}'"))
                 return
-            attempt = self._resolvedHostConnect(infos[0][4][0], protocolFactory)
+            attempt = self._connect_to(infos[0][4][0], protocolFactory)
             attempt.chainDeferred(result)
 
         def notResolved(reason: Failure) -> None:
@@ -571,16 +552,6 @@ class TCP6ClientEndpoint:
         lookup = _getaddrinfo(self._reactor, self._host, 0, socket.AF_INET6)
         lookup.addCallbacks(resolved, notResolved)
         return result
-
-    def _resolvedHostConnect(self, host: str, protocolFactory: Any) -> Deferred[Any]:
-        try:
-            wf = _WrappingFactory(protocolFactory)
-            self._reactor.connectTCP(
-                host, self._port, wf, timeout=self._timeout, bindAddress=self._bindAddress
-            )
-        except BaseException:
-            return fail()
-        return wf._onConnection
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} [{self._host}]:{self._port}>"
@@ -612,14 +583,12 @@ class UNIXClientEndpoint:
 
         Twisted: IStreamClientEndpoint.connect.
         """
-        try:
-            wf = _WrappingFactory(protocolFactory)
-            self._reactor.connectUNIX(
+        return _connect_wrapped(
+            protocolFactory,
+            lambda wf: self._reactor.connectUNIX(
                 self._path, wf, timeout=self._timeout, checkPID=self._checkPID
-            )
-        except BaseException:
-            return fail()
-        return wf._onConnection
+            ),
+        )
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._path!r}>"
@@ -673,7 +642,7 @@ class HostnameEndpoint:
     def __repr__(self) -> str:
         if self._badHostname:
             host = self._hostText
-        elif _isIPv6Address(self._hostText):
+        elif is_ipv6_address(self._hostText):
             host = f"[{self._hostText}]"
         else:
             host = self._hostBytes.decode("ascii")
@@ -1125,6 +1094,6 @@ def asyncio_protocol_factory(factory: Any) -> Callable[[], asyncio.Protocol]:
 
     def protocolFactory() -> asyncio.Protocol:
         # Called by the loop for each accepted connection, so inside the running loop.
-        return Connection(factory, reactor._state())
+        return Connection(factory, loopstate.current(reactor))
 
     return protocolFactory

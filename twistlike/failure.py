@@ -11,11 +11,12 @@ from __future__ import annotations
 import itertools
 import linecache
 import sys
-import traceback
 from collections.abc import Callable, Iterator, Sequence
 from io import StringIO
 from types import TracebackType
 from typing import IO, Any, Final, NoReturn, Protocol, TypeVar, cast
+
+from twistlike._core.reflect import safe_repr, safe_str
 
 __all__ = [
     "DefaultException",
@@ -82,80 +83,7 @@ def _qual(obj: object) -> str:
     try:
         return f"{obj.__module__}.{obj.__name__}"  # type: ignore[attr-defined]
     except AttributeError:
-        return _safeStr(obj)
-
-
-def _className(obj: object) -> str:
-    """Return the name of ``obj``'s class without ever raising.
-
-    Args:
-        obj: Any object.
-
-    Returns:
-        The class name, or a placeholder when even that cannot be obtained.
-    """
-    try:
-        cls = obj.__class__
-    except BaseException:
-        cls = type(obj)
-    try:
-        return cls.__name__
-    except BaseException:
-        try:
-            return str(cls)
-        except BaseException:
-            return f"<BROKEN CLASS AT 0x{id(cls):x}>"
-
-
-def _brokenText(obj: object, how: str) -> str:
-    """Describe an object whose ``str``/``repr`` just raised; call from an ``except`` block.
-
-    Args:
-        obj: The object that could not be converted.
-        how: ``"str"`` or ``"repr"``.
-
-    Returns:
-        A description naming the class, the address and the error's traceback.
-    """
-    return (
-        f"<{_className(obj)} instance at 0x{id(obj):x} with {how} error:\n"
-        f" {traceback.format_exc()}>"
-    )
-
-
-def _safeStr(obj: object) -> str:
-    """Convert ``obj`` to text without raising; UTF-8 ``bytes`` are decoded.
-
-    Args:
-        obj: Any object.
-
-    Returns:
-        ``str(obj)``, or a description of the error ``__str__`` raised.
-    """
-    if isinstance(obj, bytes):
-        try:
-            return obj.decode("utf-8")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return str(obj)
-    except BaseException:
-        return _brokenText(obj, "str")
-
-
-def _safeRepr(obj: object) -> str:
-    """Return ``repr(obj)`` without raising.
-
-    Args:
-        obj: Any object.
-
-    Returns:
-        ``repr(obj)``, or a description of the error ``__repr__`` raised.
-    """
-    try:
-        return repr(obj)
-    except BaseException:
-        return _brokenText(obj, "repr")
+        return safe_str(obj)
 
 
 def _framesFromTraceback(tb: TracebackType | None, captureVars: bool) -> list[_FrameInfo]:
@@ -231,10 +159,10 @@ def format_frames(
             write(f"{fileName}:{lineNumber}: {funcName}(...)\n")
             write(" [ Locals ]\n")
             for name, val in localItems:
-                write(f"  {name} : {_safeRepr(val)}\n")
+                write(f"  {name} : {safe_repr(val)}\n")
             write(" ( Globals )\n")
             for name, val in globalItems:
-                write(f"  {name} : {_safeRepr(val)}\n")
+                write(f"  {name} : {safe_repr(val)}\n")
     else:
         for funcName, fileName, lineNumber, _, _ in frames:
             write(f"{fileName}:{lineNumber}: {funcName}(...)\n")
@@ -261,7 +189,7 @@ def _reprItems(items: _VarItems) -> list[tuple[str, object]]:
         ``(name, repr)`` pairs; values that already are stored reprs are kept.
     """
     return [
-        (name, val if isinstance(val, _StoredRepr) else _StoredRepr(_safeRepr(val)))
+        (name, val if isinstance(val, _StoredRepr) else _StoredRepr(safe_repr(val)))
         for name, val in items
     ]
 
@@ -664,7 +592,7 @@ class Failure(BaseException):
         value = self.value
         if isinstance(value, Failure):
             return value.getErrorMessage()
-        return _safeStr(value)
+        return safe_str(value)
 
     def getTraceback(self, elideFrameworkCode: int = 0, detail: str = "default") -> str:
         """Return the text ``printTraceback`` would write.
@@ -723,7 +651,7 @@ class Failure(BaseException):
             write(f"*--- Failure #{self.count}{' (pickled) ' if self.pickled else ' '}---\n")
         elif detail == "brief":
             hasFrames = "Traceback" if frames else "Traceback (failure with no frames)"
-            write(f"{hasFrames}: {_safeStr(self.type)}: {_safeStr(self.value)}\n")
+            write(f"{hasFrames}: {safe_str(self.type)}: {safe_str(self.value)}\n")
         else:
             write("Traceback (most recent call last):\n")
 
@@ -736,7 +664,7 @@ class Failure(BaseException):
             write("Failure: ")
 
         if detail != "brief":
-            write(f"{_qual(self.type)}: {_safeStr(self.value)}\n")
+            write(f"{_qual(self.type)}: {safe_str(self.value)}\n")
 
         if isinstance(self.value, Failure):
             write(" (chained Failure)\n")

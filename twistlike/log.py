@@ -31,6 +31,7 @@ from typing import IO, Any
 
 from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
 
+from twistlike._core.reflect import safe_str
 from twistlike.failure import Failure
 from twistlike.logger import (
     LogEvent,
@@ -74,13 +75,6 @@ class ILogObserver(Interface):  # type: ignore[misc]  # zope.interface is untype
 # Text
 
 
-def _safe_str(obj: object) -> str:
-    try:
-        return str(obj)
-    except BaseException:
-        return f"<{type(obj).__name__} instance at 0x{id(obj):x} with str error>"
-
-
 def _safe_format(fmt: Any, values: _EventDict) -> str:
     """``fmt % values``, degrading to a description instead of raising."""
     try:
@@ -110,10 +104,10 @@ def textFromEventDict(eventDict: _EventDict) -> str | None:
     """
     message = eventDict["message"]
     if message:
-        return " ".join(_safe_str(part) for part in message)
+        return " ".join(safe_str(part) for part in message)
     if eventDict["isError"] and "failure" in eventDict:
         why = eventDict.get("why")
-        header = _safe_str(why) if why else "Unhandled Error"
+        header = safe_str(why) if why else "Unhandled Error"
         try:
             traceback = eventDict["failure"].getTraceback()
         except Exception as e:

@@ -33,6 +33,7 @@ from types import FrameType
 from typing import Any
 
 from twistlike._core.log import FAILURE_ATTR
+from twistlike._core.reflect import safe_repr
 from twistlike.failure import Failure
 
 __all__ = [
@@ -165,13 +166,6 @@ def _level_from_stdlib(levelno: int) -> LogLevel:
 # Formatting
 
 
-def _safe_repr(obj: object) -> str:
-    try:
-        return repr(obj)
-    except BaseException:
-        return f"<{type(obj).__name__} instance at 0x{id(obj):x} with repr error>"
-
-
 class _MaybeCalled:
     """Wraps a value found by a format field so ``.name()`` in the field calls ``name``."""
 
@@ -224,9 +218,9 @@ def _format_unformattable(event: Mapping[str, Any], error: BaseException) -> str
             details = Failure().getTraceback()
         except BaseException:
             details = "(no traceback)"
-        text = ", ".join(f"{_safe_repr(k)} = {_safe_repr(v)}" for k, v in event.items())
+        text = ", ".join(f"{safe_repr(k)} = {safe_repr(v)}" for k, v in event.items())
         return (
-            f"MESSAGE LOST: unformattable object logged: {_safe_repr(error)}\n"
+            f"MESSAGE LOST: unformattable object logged: {safe_repr(error)}\n"
             f"Recoverable data: {text}\n"
             f"Exception during formatting:\n{details}"
         )
@@ -373,7 +367,7 @@ def _dispatch(observers: tuple[_Observer, ...], event: LogEvent) -> None:
                     {"log_failure": bad, "log_observer": observer},
                     "twistlike.logger",
                     logging.ERROR,
-                    f"Temporarily disabling observer {_safe_repr(observer)} due to exception",
+                    f"Temporarily disabling observer {safe_repr(observer)} due to exception",
                 )
     finally:
         _state.depth -= 1

@@ -19,8 +19,9 @@ from typing import Any, Generic, NoReturn, Protocol, TypeVar, cast
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
-from twistlike._core.delayedcall import DelayedCall, _callable_name, _safe_repr
+from twistlike._core.delayedcall import DelayedCall
 from twistlike._core.log import log_failure
+from twistlike._core.reflect import callable_name, safe_repr
 from twistlike.defer import Deferred, ensureDeferred, maybeDeferred
 from twistlike.error import ReactorNotRunning
 from twistlike.failure import Failure
@@ -386,8 +387,8 @@ class LoopingCall:
     def __repr__(self) -> str:
         """Show the interval, the function and its arguments, as Twisted does."""
         return (
-            f"LoopingCall<{self.interval!r}>({_callable_name(self.f)}, "
-            f"*{_safe_repr(self.a)}, **{_safe_repr(self.kw)})"
+            f"LoopingCall<{self.interval!r}>({callable_name(self.f)}, "
+            f"*{safe_repr(self.a)}, **{safe_repr(self.kw)})"
         )
 
 
@@ -774,10 +775,22 @@ def react(
     the code of a ``SystemExit`` failure, or with 1 after logging any other failure ("main
     function encountered error"). If the reactor stops first, the exit code is decided by
     whatever ``main``'s result is by then (0 if it never fired).
+
+    A coroutine (``async def main``) starts once the reactor runs, so it may await asyncio
+    things (``asyncio.sleep``, tasks, streams) before any Deferred. Divergence from
+    Twisted: Twisted runs a coroutine's first step before ``run()``; no asyncio awaitable
+    could work there.
     """
     if _reactor is None:
         _reactor = _global_reactor()
-    finished = ensureDeferred(main(_reactor, *argv))
+    started = main(_reactor, *argv)
+    finished: Deferred[Any]
+    if isinstance(started, Coroutine):
+        coroutine = started
+        finished = Deferred()
+        _reactor.callWhenRunning(lambda: ensureDeferred(coroutine).chainDeferred(finished))
+    else:
+        finished = ensureDeferred(started)
     code: Any = 0
     stopping = False
 

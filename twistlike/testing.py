@@ -25,6 +25,7 @@ from typing import Protocol as _TypingProtocol
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
 from twistlike import error
+from twistlike._core.addresses import is_ipv6_address
 from twistlike._core.log import log_failure
 from twistlike.address import IPv4Address, IPv6Address, UNIXAddress
 from twistlike.basic import LineReceiver
@@ -385,15 +386,6 @@ class FakeDatagramTransport:
 # MemoryReactor and its ports, connectors and resolver
 
 
-def _isIPv6Address(addr: str) -> bool:
-    """Whether ``addr`` is an IPv6 literal (a ``%scope`` suffix allowed), as Twisted decides."""
-    try:
-        socket.inet_pton(socket.AF_INET6, addr.split("%", 1)[0])
-    except (OSError, ValueError, TypeError, AttributeError):
-        return False
-    return True
-
-
 @implementer(IListeningPort)
 class _FakePort:
     """A listening port that listens on nothing; ``getHost()`` gives the address it was made
@@ -727,7 +719,7 @@ class MemoryReactor:
         literal, else ``0.0.0.0``, with ``port``."""
         self.tcpServers.append((port, factory, backlog, interface))
         address: IPv4Address | IPv6Address
-        if _isIPv6Address(interface):
+        if is_ipv6_address(interface):
             address = IPv6Address("TCP", interface, port)
         else:
             # Twisted's fake ignores an IPv4 interface here.
@@ -746,7 +738,7 @@ class MemoryReactor:
         factory it started connecting."""
         self.tcpClients.append((host, port, factory, timeout, bindAddress))
         address: IPv4Address | IPv6Address
-        if _isIPv6Address(host):
+        if is_ipv6_address(host):
             address = IPv6Address("TCP", host, port)
         else:
             address = IPv4Address("TCP", host, port)

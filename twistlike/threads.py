@@ -11,8 +11,10 @@ import queue
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
+from twistlike._aio import loopstate
 from twistlike._aio.reactor import AsyncioReactor
 from twistlike._aio.reactor import reactor as _reactor
+from twistlike._core.reflect import claim_public_names
 from twistlike._core.threadpool import ThreadPool
 from twistlike.defer import Deferred, maybeDeferred
 from twistlike.failure import Failure
@@ -44,8 +46,7 @@ def deferToThreadPool(
     """
     d: Deferred[_T] = Deferred()
     # Back to the loop this call was made on (any reactor-like object: its callFromThread).
-    deliveryFor = getattr(reactor, "_deliveryFor", None)
-    deliver = deliveryFor() if deliveryFor is not None else reactor.callFromThread
+    deliver = loopstate.delivery(reactor)
 
     def onResult(success: bool, result: Any) -> None:
         if success:
@@ -65,7 +66,7 @@ def deferToThread(f: Callable[_P, _T], *args: _P.args, **kwargs: _P.kwargs) -> D
     return deferToThreadPool(_reactor, _reactor.getThreadPool(), f, *args, **kwargs)
 
 
-def _runMultiple(
+def _run_multiple(
     tupleList: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]],
 ) -> None:
     for f, args, kwargs in tupleList:
@@ -79,7 +80,7 @@ def callMultipleInThread(
 
     Twisted: twisted.internet.threads.callMultipleInThread.
     """
-    _reactor.callInThread(_runMultiple, tupleList)
+    _reactor.callInThread(_run_multiple, tupleList)
 
 
 def blockingCallFromThread(
@@ -93,27 +94,31 @@ def blockingCallFromThread(
 
     Raises:
         RuntimeError: called from the reactor's own thread, where waiting would deadlock.
+        ReactorNotRunning: the reactor is shutting down (or shuts down while this thread
+            waits): its loop will never run ``f``. Divergence from Twisted: Twisted's call
+            waits forever there (a deadlock when ``run()`` joins the pool at its end).
     """
-    if reactor._inReactorThread():
+    if loopstate.in_loop_thread(reactor):
         raise RuntimeError(
             "blockingCallFromThread() was called from the reactor's own thread; it would wait "
             "for itself forever. Call the function directly (or yield/await its Deferred)."
         )
-    results: queue.SimpleQueue[Any] = queue.SimpleQueue()
 
-    def run() -> None:
-        maybeDeferred(f, *a, **kw).addBoth(results.put)
+    def run(put: Callable[[object], object]) -> None:
+        maybeDeferred(f, *a, **kw).addBoth(put)
 
-    reactor.callFromThread(run)
-    result = results.get()
+    states = loopstate.states_of(reactor)
+    if states is not None:
+        result = states.call_and_wait(run)
+    else:
+        # Another reactor-like object (a fake): its callFromThread, and wait.
+        results: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        reactor.callFromThread(run, results.put)
+        result = results.get()
     if isinstance(result, Failure):
         result.raiseException()
     return result
 
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
-for _name in __all__:
-    _obj = globals()[_name]
-    if getattr(_obj, "__module__", "").startswith("twistlike._"):
-        _obj.__module__ = __name__
-del _name, _obj
+claim_public_names(globals())

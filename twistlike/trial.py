@@ -46,6 +46,7 @@ from contextlib import contextmanager
 from typing import Any, NoReturn, ParamSpec, TypeVar, cast, overload
 
 from twistlike import defer
+from twistlike._aio import loopstate
 from twistlike._core.log import log_failure
 from twistlike.defer import Deferred, ensureDeferred
 from twistlike.failure import Failure
@@ -933,18 +934,6 @@ class SynchronousTestCase(unittest.TestCase):
 # TestCase
 
 
-def _env_loop_factory() -> _LoopFactory:
-    """The loop factory named by ``TWISTLIKE_LOOP`` (``asyncio`` by default, or ``uvloop``)."""
-    name = os.environ.get("TWISTLIKE_LOOP", "asyncio").strip().lower()
-    if name in ("", "asyncio"):
-        return asyncio.new_event_loop
-    if name == "uvloop":
-        import uvloop
-
-        return cast(_LoopFactory, uvloop.new_event_loop)
-    raise ValueError(f"TWISTLIKE_LOOP must be 'asyncio' or 'uvloop', not {name!r}")
-
-
 def _class_attribute(obj: object, name: str) -> Any:
     """``obj``'s attribute ``name`` as stored (a function there is not turned into a method)."""
     value = vars(obj).get(name, _MISSING) if hasattr(obj, "__dict__") else _MISSING
@@ -1056,7 +1045,7 @@ class TestCase(SynchronousTestCase):
         if factory is None:
             factory = self._defaultLoopFactory
         if factory is None:
-            return _env_loop_factory()
+            return loopstate.env_loop_factory()
         return cast(_LoopFactory, factory)
 
     def _startLoop(self) -> None:
@@ -1089,17 +1078,17 @@ class TestCase(SynchronousTestCase):
         loop = runner.get_loop()
         try:
             state = runner.run(_reactor_state(), context=self._context)
-            calls = state.delayedCalls()
+            calls = state.delayed_calls()
             # Divergence from Twisted: trial's "selectables" include open connections; here
             # they are closed without failing the test, because asyncio reports a peer's
             # connection_lost a loop turn later and such a check would make tests flaky.
-            ports = list(state.ports)
+            ports = state.open_ports()
             if (calls or ports) and not _class_attribute(self, "allow_dirty_reactor"):
                 self._dirty = DirtyReactorAggregateError(calls, ports)
             for call in calls:
                 call.cancel()
             # Ports stop listening; connections and connection attempts end, as at shutdown.
-            state.disconnectAll()
+            state.disconnect_all()
             # Let the closing transports deliver connectionLost and the ports their doStop.
             for _ in range(3):
                 runner.run(asyncio.sleep(0), context=self._context)
@@ -1107,7 +1096,7 @@ class TestCase(SynchronousTestCase):
             try:
                 runner.close()
             finally:
-                reactor._forget(loop)
+                loopstate.forget(reactor, loop)
 
     def _afterTestSteps(self) -> list[Callable[[], None]]:
         return [self._closeLoop, self._checkLoggedErrors, self._reportDirty, self._reemitWarnings]
@@ -1196,8 +1185,8 @@ class TestCase(SynchronousTestCase):
     failUnlessFailure = assertFailure
 
 
-async def _reactor_state() -> Any:
+async def _reactor_state() -> loopstate.LoopState:
     """The reactor's state object for the running loop (called on the test's loop)."""
     from twistlike._aio.reactor import reactor
 
-    return reactor._state()
+    return loopstate.current(reactor)

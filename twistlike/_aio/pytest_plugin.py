@@ -148,9 +148,9 @@ def _loop_factory(item: pytest.Function) -> _LoopFactory:
             return request.getfixturevalue("twistlike_loop_factory")  # type: ignore[no-any-return]
         except pytest.FixtureLookupError:
             pass
-    from twistlike.trial import _env_loop_factory
+    from twistlike._aio.loopstate import env_loop_factory
 
-    return _env_loop_factory()
+    return env_loop_factory()
 
 
 def _run_deferred(item: pytest.Function, d: Deferred[Any]) -> None:
@@ -440,6 +440,6 @@ def twistlike_loop_factory() -> _LoopFactory:
     Default: ``TWISTLIKE_LOOP`` (``asyncio`` or ``uvloop``), else asyncio's loop. Override
     this fixture (in a conftest.py, possibly parametrized) to choose another.
     """
-    from twistlike.trial import _env_loop_factory
+    from twistlike._aio.loopstate import env_loop_factory
 
-    return _env_loop_factory()
+    return env_loop_factory()

@@ -1,7 +1,7 @@
 """The reactor: Twisted's reactor API on whichever asyncio loop is running.
 
 ARCHITECTURE.md decisions 3 and 4. There is one reactor object (``from twistlike import
-reactor``) and one :class:`_LoopState` per event loop it is used on:
+reactor``) and one :class:`~twistlike._aio.loopstate.LoopState` per event loop it is used on:
 
 * Inside a running loop (``asyncio.run``, ``anyio.run``, uvloop, pytest-asyncio, an aiohttp
   app ...) every method works on that loop; no ``run()`` and no install step.
@@ -23,14 +23,15 @@ import signal
 import socket
 import threading
 import time
-import weakref
 from collections.abc import Callable, Iterable
 from typing import Any
 
 from zope.interface import implementer
 
+from twistlike._aio import loopstate
+from twistlike._aio.loopstate import PHASES, LoopState, LoopStates, ReactorDelayedCall, SystemEvent
 from twistlike._aio.posix import PosixReactorMixin
-from twistlike._aio.stream import Connection, Connector, Port, bindTCP, bindUNIX
+from twistlike._aio.stream import Connector, Port, bindTCP, bindUNIX
 from twistlike._aio.tls import TLSReactorMixin
 from twistlike._core.delayedcall import DelayedCall
 from twistlike._core.log import log_failure
@@ -48,198 +49,7 @@ from twistlike.interfaces import (
 
 __all__ = ["AsyncioReactor", "reactor"]
 
-_PHASES = ("before", "during", "after")
-
 _SystemEventID = tuple[str, str, int]
-
-
-class _ReactorDelayedCall(DelayedCall):
-    """A DelayedCall in a loop's timer heap; ``_when`` is its deadline on ``loop.time()``."""
-
-    __slots__ = ("_when",)
-
-    _when: float
-
-
-_INFINITY = float("inf")
-_RESOLUTION = time.get_clock_info("monotonic").resolution
-
-
-class _SystemEvent:
-    """The three phases of one system event type (``startup``, ``shutdown`` ...)."""
-
-    __slots__ = ("firing", "triggers")
-
-    def __init__(self) -> None:
-        self.triggers: dict[
-            str, dict[int, tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]]
-        ] = {phase: {} for phase in _PHASES}
-        self.firing = False
-
-
-class _LoopState:
-    """Everything the reactor knows about one event loop (or, before ``run()``, none)."""
-
-    def __init__(self, reactor: AsyncioReactor, loop: asyncio.AbstractEventLoop | None) -> None:
-        self.reactor = reactor
-        self.loop = loop
-        self.heap: list[tuple[float, int, _ReactorDelayedCall]] = []
-        self.seq = 0
-        self.cancellations = 0
-        self.handle: asyncio.TimerHandle | None = None
-        self.armedFor = _INFINITY
-        self.events: dict[str, _SystemEvent] = {}
-        self.nextTriggerID = 0
-        # `started`: startup has fired (or we joined a loop that was already running).
-        # `stopping`: stop() was called; the shutdown event is on its way.
-        self.started = loop is not None
-        self.stopping = False
-        self.stopped = False  # the shutdown event reached its `during` phase
-        self.firing = False  # wakeUp is running due calls
-        self.newCalls: list[tuple[float, int, _ReactorDelayedCall]] = []
-        self.owned = False  # run() created this loop and will stop and close it
-        # Connections, listening ports, and work waiting for this state's loop to run.
-        self.connections: set[Connection] = set()
-        self.ports: set[Port] = set()
-        self.connectors: set[Connector] = set()
-        self.waitingForLoop: list[Callable[[asyncio.AbstractEventLoop], None]] = []
-        # Bound once: every DelayedCall gets these as its cancel/reset hooks.
-        self.cancelHook = self.cancelCall
-        self.resetHook = self.resetCall
-        self.fromThreads: list[tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]]] = []
-
-    @property
-    def running(self) -> bool:
-        return self.started and not self.stopped
-
-    # -- timers --
-    #
-    # Like Twisted's reactor (and unlike one asyncio TimerHandle per call), the state keeps its
-    # own heap of (deadline, sequence, call) tuples and arms a single loop timer for the
-    # earliest deadline. Tuples compare in C, and one wake-up runs every call that is due.
-    # Cancelled or moved calls leave stale entries behind, skipped when popped.
-
-    def schedule(self, call: _ReactorDelayedCall, when: float) -> None:
-        call._when = when
-        self.seq += 1
-        heapq.heappush(self.heap, (when, self.seq, call))
-        if when < self.armedFor and not self.firing:
-            self.armAt(when)
-
-    def armAt(self, when: float) -> None:
-        loop = self.loop
-        if loop is None or (not self.started and self.owned):
-            return  # run() arms the adopted heap after startup
-        handle = self.handle
-        if handle is not None:
-            handle.cancel()
-        self.armedFor = when
-        self.handle = loop.call_at(loop.time() + (when - time.monotonic()), self.wakeUp)
-
-    def wakeUp(self) -> None:
-        loop = self.loop
-        assert loop is not None
-        # The loop fired our timer for `armedFor`, so by the loop's own rule (the same it
-        # applies to its call_later; uvloop's clock has millisecond steps) everything up to
-        # then is due, even if loop.time() reads a hair earlier.
-        limit = max(time.monotonic() + _RESOLUTION, self.armedFor)
-        self.handle = None
-        self.armedFor = _INFINITY
-        self.firing = True
-        try:
-            self.runDue(limit)
-        finally:
-            self.firing = False
-            for entry in self.newCalls:
-                heapq.heappush(self.heap, entry)
-            self.newCalls = []
-        if self.heap:
-            self.armAt(self.heap[0][0])
-
-    def runDue(self, limit: float) -> None:
-        while self.heap and self.heap[0][0] <= limit:
-            when, _, call = heapq.heappop(self.heap)
-            if call._when != when:
-                continue  # stale entry of a moved call
-            if call.cancelled or call.called:
-                if call.cancelled and self.cancellations:
-                    self.cancellations -= 1
-                continue
-            if call.delayed_time:
-                # Postponed with delay()/reset(): fold it in and wait again.
-                extra = call.delayed_time
-                call.activate_delay()
-                self.schedule(call, when + extra)
-                continue
-            call.called = 1
-            try:
-                call.func(*call.args, **call.kw)
-            except BaseException:
-                log_failure(Failure(), "while handling timed call", namespace="twistlike.reactor")
-
-    def cancelCall(self, call: DelayedCall) -> None:
-        # Lazy deletion; compact when stale entries dominate the heap.
-        self.cancellations += 1
-        if self.cancellations > 50 and self.cancellations > len(self.heap) >> 1:
-            self.heap = [
-                e for e in self.heap if e[2] is not call and e[2].active() and e[2]._when == e[0]
-            ]
-            heapq.heapify(self.heap)
-            self.cancellations = 0
-
-    def resetCall(self, call: DelayedCall) -> None:
-        # Moved earlier: call.time already holds the new epoch time.
-        assert isinstance(call, _ReactorDelayedCall)
-        self.schedule(call, time.monotonic() + (call.time - time.time()))
-
-    def adopt(self, loop: asyncio.AbstractEventLoop) -> None:
-        """Bind the pending state to the loop run() created; re-base deadlines onto it."""
-        self.loop = loop
-        self.armedFor = _INFINITY
-        if self.heap:
-            self.armAt(self.heap[0][0])
-        waiting, self.waitingForLoop = self.waitingForLoop, []
-        for fn in waiting:
-            loop.call_soon(fn, loop)
-
-    def delayedCalls(self) -> list[DelayedCall]:
-        return [
-            call
-            for when, _, call in sorted(self.heap + self.newCalls)
-            if call._when == when and not call.cancelled and not call.called
-        ]
-
-    def disarm(self) -> None:
-        if self.handle is not None:
-            self.handle.cancel()
-            self.handle = None
-
-    def onLoop(self, fn: Callable[[asyncio.AbstractEventLoop], None]) -> None:
-        """Call ``fn(loop)`` now if this state has its loop, else when run() adopts it."""
-        if self.loop is not None:
-            fn(self.loop)
-        else:
-            self.waitingForLoop.append(fn)
-
-    def disconnectAll(self) -> None:
-        """Shutdown: close listening ports, stop connecting, drop connections (as Twisted)."""
-        for port in list(self.ports):
-            # As Twisted's disconnectAll: the factory is stopped before the other
-            # "during shutdown" triggers run.
-            port._stop(now=True)
-        for connector in list(self.connectors):
-            if connector.state == "connecting":
-                connector.stopConnecting()
-        for connection in list(self.connections):
-            connection._shutdown()
-
-    # -- system events --
-
-    def event(self, eventType: str) -> _SystemEvent:
-        event = self.events.get(eventType)
-        if event is None:
-            event = self.events[eventType] = _SystemEvent()
-        return event
 
 
 @implementer(IReactorCore, IReactorTime, IReactorThreads, IReactorTCP, IReactorUNIX)
@@ -251,49 +61,16 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
     """
 
     def __init__(self) -> None:
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
-            weakref.WeakKeyDictionary()
-        )
-        self._pending = _LoopState(self, None)
-        self._lastLoop: asyncio.AbstractEventLoop | None = None
-        self._lastState: _LoopState = self._pending
-        self._lock = threading.Lock()  # guards _pending.fromThreads and _threadLoop
-        # The loop that calls from other threads go to: the loop run() runs, else the last
-        # loop the reactor was used on.
-        self._threadLoop: asyncio.AbstractEventLoop | None = None
+        self._loops = LoopStates()
+        loopstate.register(self, self._loops)
+        # The state for the loop running in this thread, or the pending state (the hot path
+        # of every reactor method: bound once).
+        self._state: Callable[[], LoopState] = self._loops.current
+        self._lock = threading.Lock()  # guards _runThread and _threadpool
         self._loopFactory: Callable[[], asyncio.AbstractEventLoop] | None = None
         self._runThread: threading.Thread | None = None
         self._threadpool: ThreadPool | None = None
         self._threadpoolMax = 10
-
-    # ---- which loop -------------------------------------------------------------------------
-
-    def _state(self) -> _LoopState:
-        """The state for the loop running in this thread, or the pending state."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return self._pending
-        if loop is self._lastLoop:
-            return self._lastState
-        state = self._states.get(loop)
-        if state is None:
-            state = self._states[loop] = _LoopState(self, loop)
-            with self._lock:
-                if self._threadLoop is None or not self._threadLoop.is_running():
-                    self._threadLoop = loop
-        self._lastLoop = loop
-        self._lastState = state
-        return state
-
-    def _forget(self, loop: asyncio.AbstractEventLoop) -> None:
-        self._states.pop(loop, None)
-        if self._lastLoop is loop:
-            self._lastLoop = None
-            self._lastState = self._pending
-        with self._lock:
-            if self._threadLoop is loop:
-                self._threadLoop = None
 
     # ---- IReactorTime -----------------------------------------------------------------------
 
@@ -322,19 +99,26 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         if not delay >= 0:
             raise AssertionError(f"{delay} is not greater than or equal to 0 seconds")
         state = self._state()
-        call = _ReactorDelayedCall(
-            time.time() + delay, callable, args, kw, state.cancelHook, state.resetHook
+        if state is self._loops.pending and self._loops.runs_elsewhere():
+            raise RuntimeError(
+                f"reactor.callLater() was called from thread {threading.current_thread().name!r}"
+                ", which runs no event loop, while the reactor runs in another thread; the "
+                "reactor's timers are not thread-safe. Use "
+                "reactor.callFromThread(reactor.callLater, delay, f, ...) instead."
+            )
+        call = ReactorDelayedCall(
+            time.time() + delay, callable, args, kw, state.cancel_hook, state.reset_hook
         )
         # (state.schedule, inlined: this is the hot path of every timer.)
-        call._when = when = time.monotonic() + delay
+        call.deadline = when = time.monotonic() + delay
         state.seq += 1
         if state.firing:
             # As Twisted: calls made by a running timed call wait for the next pass.
-            state.newCalls.append((when, state.seq, call))
+            state.new_calls.append((when, state.seq, call))
             return call
         heapq.heappush(state.heap, (when, state.seq, call))
-        if when < state.armedFor:
-            state.armAt(when)
+        if when < state.armed_for:
+            state.arm_at(when)
         return call
 
     def getDelayedCalls(self) -> list[DelayedCall]:
@@ -342,7 +126,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
         Twisted: IReactorTime.getDelayedCalls.
         """
-        return self._state().delayedCalls()
+        return self._state().delayed_calls()
 
     # ---- IReactorCore -----------------------------------------------------------------------
 
@@ -352,8 +136,14 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         whenever it is used inside a running asyncio loop (until ``stop()``).
 
         Twisted: IReactorCore.running.
+
+        From a thread that runs no loop it tells whether the reactor's loop (the one
+        ``run()`` runs, else the last one used) is running, as Twisted's attribute does.
         """
-        return self._state().running
+        state = self._state()
+        if state is self._loops.pending:
+            return self._loops.running()
+        return state.started and not state.stopped
 
     def set_loop_factory(self, factory: Callable[[], asyncio.AbstractEventLoop] | None) -> None:
         """Choose the loop ``run()`` creates, e.g. ``uvloop.new_event_loop``; None resets.
@@ -402,22 +192,10 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             self._runThread = threading.current_thread()
         factory = loop_factory or self._loopFactory or asyncio.new_event_loop
         loop = factory()
-        with self._lock:
-            state = self._pending
-            self._pending = _LoopState(self, None)
-            fromThreads, state.fromThreads = state.fromThreads, []
-            self._threadLoop = loop
-        state.loop = loop
-        state.owned = True
-        state.started = False
-        state.stopping = False
-        self._states[loop] = state
-        self._lastLoop = None
-        self._lastState = self._pending
+        state, fromThreads = self._loops.take_pending(loop)
         installed: list[signal.Signals] = []
         try:
             asyncio.set_event_loop(loop)
-            state.loop = loop
             if installSignalHandlers and threading.current_thread() is threading.main_thread():
                 for signum in (signal.SIGINT, signal.SIGTERM):
                     try:
@@ -431,14 +209,20 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             for signum in installed:
                 loop.remove_signal_handler(signum)
             state.disarm()
+            # Threads blocked in blockingCallFromThread would wait for this loop forever
+            # (and the pool below joins them): release them with an error first.
+            self._loops.release_blocked(loop)
             try:
+                # As asyncio.run: tasks still pending are cancelled and finish now, so their
+                # `finally` blocks run and the Deferreds driving them fire.
+                loopstate.cancel_leftover_tasks(loop)
                 loop.run_until_complete(loop.shutdown_asyncgens())
                 if self._threadpool is not None:
                     self._threadpool.stop()
                 loop.run_until_complete(loop.shutdown_default_executor())
             finally:
                 asyncio.set_event_loop(None)
-                self._forget(loop)
+                self._loops.forget(loop)
                 loop.close()
                 with self._lock:
                     self._runThread = None
@@ -450,7 +234,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         if state.running:
             self.stop()
 
-    def _startup(self, state: _LoopState, fromThreads: list[Any]) -> None:
+    def _startup(self, state: LoopState, fromThreads: list[Any]) -> None:
         # As Twisted: the startup event first, then timers and calls from threads.
         state.started = True
         state.stopped = True  # not running until `during startup`
@@ -498,7 +282,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
         Twisted: IReactorCore.callWhenRunning.
         """
-        if self._state().running:
+        if self.running:  # (from another thread too, as Twisted's: it calls at once)
             callable(*args, **kw)
             return None
         return self.addSystemEventTrigger("after", "startup", callable, *args, **kw)
@@ -516,11 +300,11 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         Raises:
             KeyError: ``phase`` is not ``before``, ``during`` or ``after``.
         """
-        if phase not in _PHASES:
+        if phase not in PHASES:
             raise KeyError(f"invalid phase {phase!r}: use 'before', 'during' or 'after'")
         state = self._state()
-        state.nextTriggerID += 1
-        triggerID = state.nextTriggerID
+        state.next_trigger_id += 1
+        triggerID = state.next_trigger_id
         state.event(eventType).triggers[phase][triggerID] = (callable, args, kw)
         return (phase, eventType, triggerID)
 
@@ -545,7 +329,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         """
         self._fireEvent(self._state(), eventType)
 
-    def _fireEvent(self, state: _LoopState, eventType: str) -> None:
+    def _fireEvent(self, state: LoopState, eventType: str) -> None:
         event = state.event(eventType)
         waiting: list[Deferred[Any]] = []
         before = event.triggers["before"]
@@ -565,11 +349,11 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             failure, "Unhandled error in system event trigger", namespace="twistlike.reactor"
         )
 
-    def _finishEvent(self, state: _LoopState, eventType: str, event: _SystemEvent) -> None:
+    def _finishEvent(self, state: LoopState, eventType: str, event: SystemEvent) -> None:
         if eventType == "shutdown":
             # Twisted registers this as the first "during shutdown" trigger.
             try:
-                state.disconnectAll()
+                state.disconnect_all()
             except BaseException:
                 log_failure(
                     Failure(), "Unhandled error while disconnecting", namespace="twistlike.reactor"
@@ -679,14 +463,33 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         if state.loop is None:
             return fail(RuntimeError("reactor.resolve() needs a running event loop"))
         loop = state.loop
+        # As Twisted's ThreadedResolver: the timeouts are summed into one deadline (60
+        # seconds when none is given); retries within it are the system resolver's business.
+        timeouts = list(timeout)
+        delay = sum(timeouts) if timeouts else 60
 
         async def lookup() -> str:
+            # (Not asyncio.timeout: this coroutine starts inside its caller's task.)
+            task = asyncio.ensure_future(
+                loop.getaddrinfo(name, None, family=socket.AF_INET, type=socket.SOCK_STREAM)
+            )
+            expired: list[bool] = []
+
+            def expire() -> None:
+                expired.append(True)
+                task.cancel()
+
+            timer = loop.call_later(delay, expire)
             try:
-                infos = await loop.getaddrinfo(
-                    name, None, family=socket.AF_INET, type=socket.SOCK_STREAM
-                )
+                infos = await task
+            except asyncio.CancelledError:
+                if not expired:
+                    raise
+                raise DNSLookupError(f"address {name!r} not found: timeout error") from None
             except OSError as e:
                 raise DNSLookupError(name, str(e)) from e
+            finally:
+                timer.cancel()
             if not infos:
                 raise DNSLookupError(name, "no addresses")
             return str(infos[0][4][0])
@@ -701,17 +504,11 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         Twisted: IReactorThreads.callFromThread.
         asyncio: ``loop.call_soon_threadsafe`` (wakes the loop).
 
-        Before any loop runs, the call waits for ``run()``.
+        Before any loop runs, the call waits for ``run()``. A call that arrives after the
+        loop it would go to has closed is dropped, with a warning logged (Twisted never
+        raises here either; see docs/reactor.md).
         """
-        with self._lock:
-            loop = self._threadLoop
-            if loop is None or loop.is_closed():
-                self._pending.fromThreads.append((callable, args, kw))
-                return
-        if kw:
-            loop.call_soon_threadsafe(functools.partial(callable, *args, **kw))
-        else:
-            loop.call_soon_threadsafe(callable, *args)
+        self._loops.call_from_thread(callable, args, kw)
 
     def getThreadPool(self) -> ThreadPool:
         """Return the reactor's thread pool, started on first use.
@@ -744,25 +541,9 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         if self._threadpool is not None:
             self._threadpool.adjustPoolsize(maxthreads=size)
 
-    def _inReactorThread(self) -> bool:
-        """Whether this thread runs an event loop (the reactor's, for all we can tell)."""
-        try:
-            asyncio.get_running_loop()
-        except RuntimeError:
-            return False
-        return True
-
-    def _deliveryFor(self) -> Callable[..., object]:
-        """How a worker thread hands a result back to the loop running this call, if any."""
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            return self.callFromThread
-        self._state()  # this loop is now where calls from threads go
-        return loop.call_soon_threadsafe
-
     def __repr__(self) -> str:
-        return f"<twistlike reactor on {self._threadLoop!r}>"
+        ref = self._loops.thread_loop
+        return f"<twistlike reactor on {ref() if ref is not None else None!r}>"
 
 
 reactor = AsyncioReactor()

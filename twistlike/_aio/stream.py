@@ -25,7 +25,7 @@ import os
 import socket
 import struct
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from zope.interface import implementer
 
@@ -42,6 +42,9 @@ from twistlike.interfaces import (
     ITCPTransport,
     IUNIXTransport,
 )
+
+if TYPE_CHECKING:
+    from twistlike._aio.loopstate import LoopState
 
 __all__ = ["Connection", "Connector", "Port"]
 
@@ -100,7 +103,7 @@ class Connection(asyncio.Protocol):
     def __init__(
         self,
         factory: Any,
-        state: Any,
+        state: LoopState,
         lostCallback: Callable[[Connection, Failure], None] | None = None,
         protocol: Any = None,
         connector: Connector | None = None,
@@ -249,11 +252,19 @@ class Connection(asyncio.Protocol):
 
     def _shutdown(self) -> None:
         """The reactor is shutting down: the connection ends now, as in Twisted."""
+        self.connectionLost(_lost())
+
+    def connectionLost(self, reason: Failure) -> None:
+        """End the connection now with ``reason``: the reactor is shutting down.
+
+        Twisted: twisted.internet.tcp.Connection.connectionLost (what the reactor's
+        ``disconnectAll`` calls). The protocol hears ``connectionLost(reason)`` at once.
+        """
         if not self.connected:
             return
-        self._reason = _lost()
+        self._reason = reason
         transport = self._transport
-        self._connectionLost(self._reason)
+        self._connectionLost(reason)
         if transport is not None:
             transport.abort()
 
@@ -312,8 +323,15 @@ class Connection(asyncio.Protocol):
             self._closeWhenProducerGone = True
             return
         # As Twisted, writes made after loseConnection() (in this callback) still go out:
-        # close on the next loop turn.
-        asyncio.get_running_loop().call_soon(self._closeIfOpen, transport)
+        # close on the next turn of the connection's own loop.
+        self._loop().call_soon(self._closeIfOpen, transport)
+
+    def _loop(self) -> asyncio.AbstractEventLoop:
+        """The loop this connection lives on (not whichever loop runs the caller)."""
+        loop = self._state.loop
+        if loop is None:  # pragma: no cover - a connection exists only on a live loop
+            raise RuntimeError("the connection's event loop is gone")
+        return loop
 
     def _closeIfOpen(self, transport: asyncio.Transport) -> None:
         if not transport.is_closing():
@@ -361,7 +379,7 @@ class Connection(asyncio.Protocol):
             # pauses us now and resumes us once everything was sent.
             transport.set_write_buffer_limits(high=0, low=0)
         else:
-            asyncio.get_running_loop().call_soon(self._writeSideClosed)
+            self._loop().call_soon(self._writeSideClosed)
 
     def _writeSideClosed(self) -> None:
         protocol = self.protocol
@@ -482,7 +500,7 @@ class Connection(asyncio.Protocol):
             transport.close()
 
     def _pullSoon(self) -> None:
-        asyncio.get_running_loop().call_soon(self._pull)
+        self._loop().call_soon(self._pull)
 
     def _pull(self) -> None:
         producer = self.producer
@@ -544,7 +562,7 @@ class Port:
     Twisted: twisted.internet.tcp.Port / twisted.internet.unix.Port.
     """
 
-    def __init__(self, sock: socket.socket, factory: Any, state: Any, address: Any) -> None:
+    def __init__(self, sock: socket.socket, factory: Any, state: LoopState, address: Any) -> None:
         self.socket: socket.socket | None = sock
         self.factory = factory
         self._state = state
@@ -559,7 +577,7 @@ class Port:
         self.factory.doStart()
         self.connected = True
         self._state.ports.add(self)
-        self._state.onLoop(self._serve)
+        self._state.on_loop(self._serve)
 
     def _serve(self, loop: asyncio.AbstractEventLoop) -> None:
         if self.disconnected or self.socket is None:
@@ -581,16 +599,26 @@ class Port:
         def started(t: asyncio.Task[Any]) -> None:
             self._starting = None
             if t.cancelled():
+                # Cancelled before it served (its loop ended first): nothing else will close
+                # the bound socket, and the port is not listening.
+                self._not_serving()
                 return
             exc = t.exception()
             if exc is not None:
                 log_failure(Failure(exc), "Could not serve the listening port", namespace=_log_ns)
+                self._not_serving()
                 return
             self._server = t.result()
             if self.disconnected:
                 self._server.close()
 
         task.add_done_callback(started)
+
+    def _not_serving(self) -> None:
+        """Serving never started: the port stops listening (its factory stops) at once."""
+        if self.disconnected:
+            return
+        self._stop(now=True)
 
     def stopListening(self) -> Deferred[None]:
         """Close the listening socket; the Deferred fires once it is closed.
@@ -611,6 +639,16 @@ class Port:
             server.close()
         elif self._starting is None and self.socket is not None:
             self.socket.close()
+        elif self._starting is not None and self.socket is not None:
+            # create_server has not taken the socket yet: if it never does (its task is
+            # cancelled), the socket is closed here; if it does, `started` closes the server.
+            starting, sock = self._starting, self.socket
+
+            def close_if_never_served(t: asyncio.Task[Any]) -> None:
+                if t.cancelled() or t.exception() is not None:
+                    sock.close()
+
+            starting.add_done_callback(close_if_never_served)
         self.socket = None
         d: Deferred[None] = Deferred()
         loop = self._state.loop
@@ -620,10 +658,17 @@ class Port:
             loop.call_soon(self._stopped, d)
         else:
             # Not running yet: as Twisted, the Deferred fires once the reactor runs.
-            self._state.onLoop(lambda _loop: self._stopped(d))
+            self._state.on_loop(lambda _loop: self._stopped(d))
         return d
 
     loseConnection = stopListening
+
+    def connectionLost(self, reason: Failure) -> None:
+        """Stop listening now and stop the factory: the reactor is shutting down.
+
+        Twisted: twisted.internet.tcp.Port.connectionLost (what ``disconnectAll`` calls).
+        """
+        self._stop(now=True)
 
     def _stopped(self, d: Deferred[None]) -> None:
         if isinstance(self._address, UNIXAddress) and self._address.name:
@@ -702,12 +747,12 @@ class Connector:
 
     Twisted: twisted.internet.tcp.Connector / twisted.internet.base.BaseConnector.
     asyncio: ``loop.create_connection`` / ``create_unix_connection`` in a task, with the
-    timeout applied by ``asyncio.wait_for``.
+    timeout a loop timer that cancels the task only while it is still connecting.
     """
 
     def __init__(
         self,
-        state: Any,
+        state: LoopState,
         factory: Any,
         timeout: float,
         host: str | None = None,
@@ -740,7 +785,7 @@ class Connector:
             self.factory.doStart()
             self._factoryStarted = True
         self.factory.startedConnecting(self)
-        self._state.onLoop(self._start)
+        self._state.on_loop(self._start)
 
     def _start(self, loop: asyncio.AbstractEventLoop) -> None:
         if self.state != "connecting":
@@ -757,6 +802,20 @@ class Connector:
         def protocolFactory() -> Connection:
             return conn
 
+        task = asyncio.current_task()
+        assert task is not None
+        timed_out = False
+
+        def on_timeout() -> None:
+            # The timeout covers connecting only: once connection_made ran (`_connected`
+            # cleared `_attempt`), the connection is the protocol's, and the factory hears
+            # clientConnectionLost only (never clientConnectionFailed as well).
+            nonlocal timed_out
+            if self._attempt is task and self.state == "connecting":
+                timed_out = True
+                task.cancel()
+
+        timer = loop.call_later(self.timeout, on_timeout)
         try:
             if self.path is not None:
                 coro = loop.create_unix_connection(protocolFactory, self.path)
@@ -772,11 +831,16 @@ class Connector:
                     local_addr=self.bindAddress,
                     family=family,
                 )
-            await asyncio.wait_for(coro, self.timeout)
+            await coro
         except asyncio.CancelledError:
+            if timed_out:
+                # Our own timer cancelled the attempt: it failed with TimeoutError.
+                task.uncancel()
+                self._failed(Failure(error.TimeoutError(f"{self._destination()}")))
+                return
             # (stopConnecting already failed this attempt; an older task cancelled after a
             # reconnect must not fail the new one.)
-            if self._attempt is asyncio.current_task() and self.state == "connecting":
+            if self._attempt is task and self.state == "connecting":
                 self._failed(Failure(error.UserError("connection attempt was cancelled")))
             raise
         except TimeoutError:
@@ -790,6 +854,8 @@ class Connector:
             else:
                 # Twisted's mapping and message: "...: 111: Connection refused."
                 self._failed(Failure(error.getConnectError((e.errno, os.strerror(e.errno)))))
+        finally:
+            timer.cancel()
 
     def _connected(self, conn: Connection) -> None:
         self._attempt = None  # the task only finishes create_connection from here on

@@ -9,38 +9,16 @@ schedule changed; see :class:`DelayedCall` for the contract.
 from __future__ import annotations
 
 import time as _time
-import traceback
 from collections.abc import Callable
 from typing import Any
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
+from twistlike._core.reflect import callable_name, safe_repr
 from twistlike.error import AlreadyCalled, AlreadyCancelled
 from twistlike.interfaces import IDelayedCall
 
 __all__ = ["DelayedCall"]
-
-
-def _safe_repr(obj: object) -> str:
-    """Return ``repr(obj)``, or a description of the failure when ``__repr__`` raises."""
-    try:
-        return repr(obj)
-    except Exception:
-        # Same shape as Twisted's reflect.safe_repr: never let a bad __repr__ break a repr.
-        return (
-            f"<{type(obj).__name__} instance at 0x{id(obj):x} with repr error:\n"
-            f" {traceback.format_exc()}>"
-        )
-
-
-def _callable_name(func: object) -> str:
-    """Name ``func`` the way Twisted's reprs do: qualified name, plain name, or safe repr."""
-    name = getattr(func, "__qualname__", None)
-    if name is None:
-        name = getattr(func, "__name__", None)
-    if name is None:
-        return _safe_repr(func)
-    return str(name)
 
 
 @implementer(IDelayedCall)
@@ -241,8 +219,8 @@ class DelayedCall:
             # Cancelled: func, args and kw are gone.
             pass
         else:
-            rendered = [_safe_repr(arg) for arg in self.args]
-            rendered.extend(f"{key}={_safe_repr(value)}" for key, value in self.kw.items())
-            parts.append(f" {_callable_name(func)}({', '.join(rendered)})")
+            rendered = [safe_repr(arg) for arg in self.args]
+            rendered.extend(f"{key}={safe_repr(value)}" for key, value in self.kw.items())
+            parts.append(f" {callable_name(func)}({', '.join(rendered)})")
         parts.append(">")
         return "".join(parts)

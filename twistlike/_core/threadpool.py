@@ -53,6 +53,35 @@ class ThreadPool:
         """How many worker threads exist."""
         return len(self.threads)
 
+    @property
+    def working(self) -> list[None]:
+        """One ``None`` per worker running a call (Twisted's legacy shape of a count).
+
+        Twisted: twisted.python.threadpool.ThreadPool.working.
+        """
+        with self._lock:
+            return [None] * (len(self.threads) - self._idle)
+
+    @property
+    def waiters(self) -> list[None]:
+        """One ``None`` per idle worker waiting for work (Twisted's legacy shape of a count).
+
+        Twisted: twisted.python.threadpool.ThreadPool.waiters.
+        """
+        with self._lock:
+            return [None] * self._idle
+
+    def __getstate__(self) -> dict[str, int]:
+        """Pickle the pool's bounds only; threads, queue and lock are not picklable.
+
+        Twisted: twisted.python.threadpool.ThreadPool.__getstate__ (``min`` and ``max``).
+        """
+        return {"min": self.min, "max": self.max}
+
+    def __setstate__(self, state: dict[str, int]) -> None:
+        """Rebuild a new, unstarted pool with the pickled bounds (as Twisted, no name)."""
+        ThreadPool.__init__(self, state["min"], state["max"])
+
     def start(self) -> None:
         """Start the workers (``minthreads`` at once, more as work arrives).
 
@@ -98,13 +127,15 @@ class ThreadPool:
         Raises:
             RuntimeError: the pool was stopped.
         """
-        if self.joined:
-            raise RuntimeError("the thread pool was stopped; it runs no more work")
+        # One lock for the check and the put: work is either refused, or queued ahead of
+        # the stop markers stop() queues (so a worker runs it before it ends).
         with self._lock:
+            if self.joined:
+                raise RuntimeError("the thread pool was stopped; it runs no more work")
             self._queued += 1
             if self.started and self._queued > self._idle and len(self.threads) < self.max:
                 self._spawn()
-        self._queue.put((onResult, func, args, kw))
+            self._queue.put((onResult, func, args, kw))
 
     def _worker(self) -> None:
         while True:
@@ -113,31 +144,44 @@ class ThreadPool:
                 with self._lock:
                     self._idle -= 1
                 return
-            work = cast(_Work, item)
-            onResult, func, args, kw = work
+            # Handed over in a box that _run empties: this frame keeps no reference to the
+            # work, so an idle worker keeps neither the call nor its result alive.
+            box = [cast(_Work, item)]
+            del item
             with self._lock:
                 self._idle -= 1
                 self._queued -= 1
+            self._run(box)
+            with self._lock:
+                self._idle += 1
+
+    @staticmethod
+    def _run(box: list[_Work]) -> None:
+        """Run the work item in ``box``; ``onResult`` gets the outcome once the call is
+        released."""
+        onResult, func, args, kw = box.pop()
+        result: Any = None
+        try:
             try:
-                try:
-                    result = func(*args, **kw)
-                except BaseException:
-                    failure = Failure()
-                    if onResult is None:
-                        log_failure(
-                            failure, "Unhandled error in thread", namespace="twistlike.threads"
-                        )
-                    else:
-                        onResult(False, failure)
-                else:
-                    if onResult is not None:
-                        onResult(True, result)
+                result = func(*args, **kw)
+                success = True
             except BaseException:
-                log_failure(Failure(), "Unhandled error in onResult", namespace="twistlike.threads")
-            finally:
-                with self._lock:
-                    self._idle += 1
-                del item, work, onResult, func, args, kw
+                result = Failure()
+                success = False
+            # As Twisted: the function and its arguments are released before onResult runs,
+            # so whatever onResult hands the result to may be the last holder of them.
+            del func, args, kw
+            if onResult is None:
+                if not success:
+                    log_failure(result, "Unhandled error in thread", namespace="twistlike.threads")
+            else:
+                onResult(success, result)
+        except BaseException:
+            log_failure(Failure(), "Unhandled error in onResult", namespace="twistlike.threads")
+        finally:
+            # A failure's traceback refers to this frame: drop the result here, or the frame
+            # and the failure would keep each other (and the result) alive until a GC pass.
+            result = None
 
     def adjustPoolsize(self, minthreads: int | None = None, maxthreads: int | None = None) -> None:
         """Change the pool's bounds; starts threads up to the new minimum when running.

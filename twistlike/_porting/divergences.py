@@ -29,7 +29,48 @@ class Divergence:
 
 
 # -- the core (defer, reactor, transports, protocols, logging, testing) -----------------------
-_CORE: tuple[Divergence, ...] = ()
+_CORE: tuple[Divergence, ...] = (
+    # Lifecycle and threads (issue 10).
+    Divergence(
+        "Reactor",
+        "A `callFromThread` that arrives after its loop closed is dropped, with a warning",
+        "The call cannot run: the loop it was handed to is gone. twistlike logs a warning on "
+        "`twistlike.reactor` naming the callable; Twisted (whose reactor cannot restart) "
+        "queues it silently, and it never runs. Calls made before any loop ran still wait "
+        "for `run()`, as in Twisted.",
+    ),
+    Divergence(
+        "Reactor",
+        "`callLater` from another thread while the reactor runs raises `RuntimeError`",
+        "The reactor's timers are not thread-safe (in Twisted either). Twisted lets the call "
+        "race the reactor thread; twistlike raises a `RuntimeError` that says to use "
+        "`reactor.callFromThread(reactor.callLater, ...)`, because before this check the "
+        "call was parked where no loop would ever run it. From a thread that runs its own "
+        "loop, `callLater` works on that loop.",
+    ),
+    Divergence(
+        "Reactor",
+        "`blockingCallFromThread` during shutdown raises `ReactorNotRunning`",
+        "Twisted's waits forever when the reactor stops first, and `run()` then deadlocks "
+        "joining the thread pool. twistlike releases the waiting thread with "
+        "`ReactorNotRunning` once `run()` has left its loop, and fails new calls at once.",
+    ),
+    Divergence(
+        "Reactor",
+        "`ThreadPool`: `callInThread` after `stop()` raises; bad bounds raise `ValueError`",
+        "Twisted drops work queued after `stop()` silently; twistlike raises `RuntimeError` "
+        "(checked under the pool's lock, so work racing `stop()` either runs or is refused). "
+        "`ThreadPool(minthreads > maxthreads)` raises `ValueError` (Twisted: "
+        "`AssertionError`).",
+    ),
+    Divergence(
+        "task, log, logger",
+        "`task.react(main)` starts a coroutine `main` once the reactor runs",
+        "Twisted runs the coroutine's first step before `reactor.run()`; there no asyncio "
+        "awaitable could work (there is no running loop yet), so twistlike starts it from "
+        "`callWhenRunning`. A `main` that returns a Deferred is still called before `run()`.",
+    ),
+)
 
 # -- services and the twistd runner ---------------------------------------------------------
 _APPLICATION: tuple[Divergence, ...] = ()
