@@ -403,6 +403,7 @@ class _CannotServe(asyncio.SelectorEventLoop):
         raise OSError(errno.EMFILE, "Too many open files")
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_port_that_cannot_be_served_stops_listening(caplog: pytest.LogCaptureFixture) -> None:
     """When serving the bound socket fails, the error is logged and the port stops listening."""
 
