@@ -1,0 +1,321 @@
+"""The twistd runner in subprocesses, on loopback: foreground, daemon, pidfile, SIGHUP and
+--workers. Every wait is bounded and every process started here is gone at the end."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import select
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.timeout(120)
+
+# A .tac whose echo replies carry the serving process's pid, and whose services report
+# their start and stop (log lines) and the port they bound (a file).
+TAC = """
+import os
+from twistlike import reactor
+from twistlike.application import service
+from twistlike.log import msg
+from twistlike.protocol import Factory, Protocol
+
+
+class Echo(Protocol):
+    def dataReceived(self, data):
+        msg("echoed")
+        self.transport.write(b"%d:" % os.getpid() + data)
+
+
+class Listen(service.Service):
+    def privilegedStartService(self):
+        self.port = reactor.listenTCP(0, Factory.forProtocol(Echo), interface="127.0.0.1")
+        portFile = os.environ["TAC_PORT_FILE"]
+        with open(portFile + ".tmp", "w") as f:
+            f.write(str(self.port.getHost().port))
+        os.rename(portFile + ".tmp", portFile)
+
+    def startService(self):
+        super().startService()
+        msg("tac-ready %d" % os.getpid())
+
+    def stopService(self):
+        super().stopService()
+        msg("tac-stopping %d" % os.getpid())
+        return self.port.stopListening()
+
+
+application = service.Application("echo")
+Listen().setServiceParent(application)
+"""
+
+
+def _twistd(*args: str) -> list[str]:
+    return [sys.executable, "-m", "twistlike", "twistd", *args]
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env["TAC_PORT_FILE"] = str(tmp_path / "port")
+    env["PYTHONPATH"] = str(Path(__file__).resolve().parent.parent)
+    return env
+
+
+def _tac(tmp_path: Path) -> str:
+    path = tmp_path / "echo.tac"
+    path.write_text(TAC)
+    return str(path)
+
+
+async def _echo(port: int, data: bytes = b"ping") -> tuple[int, bytes]:
+    """One connection: send ``data``, return (serving pid, echoed data)."""
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(data)
+    await writer.drain()
+    writer.write_eof()
+    reply = await reader.read()
+    writer.close()
+    await writer.wait_closed()
+    pid, _, echoed = reply.partition(b":")
+    return int(pid), echoed
+
+
+def _wait_gone(pid: int, timeout: float) -> bool:
+    """Wait (bounded) until process ``pid``, not necessarily our child, has exited."""
+    try:
+        fd = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        readable, _, _ = select.select([fd], [], [], timeout)
+        return bool(readable)
+    finally:
+        os.close(fd)
+
+
+class _Lines:
+    """The lines a foreground twistd writes to stdout, read as they come."""
+
+    def __init__(self, proc: asyncio.subprocess.Process) -> None:
+        self.proc = proc
+        self.seen: list[str] = []
+
+    async def until(self, text: str, count: int = 1) -> list[str]:
+        """Read lines until ``count`` lines containing ``text`` were seen; return them."""
+        assert self.proc.stdout is not None
+        while True:
+            found = [line for line in self.seen if text in line]
+            if len(found) >= count:
+                return found
+            line = await self.proc.stdout.readline()
+            if not line:
+                raise AssertionError(f"twistd ended before {text!r}:\n" + "".join(self.seen))
+            self.seen.append(line.decode())
+
+    async def rest(self) -> str:
+        """Read everything up to the end of the output; return all of it."""
+        assert self.proc.stdout is not None
+        self.seen.extend((await self.proc.stdout.read()).decode().splitlines(keepends=True))
+        return "".join(self.seen)
+
+
+@asynccontextmanager
+async def _foreground(tmp_path: Path, *args: str) -> AsyncIterator[_Lines]:
+    proc = await asyncio.create_subprocess_exec(
+        *_twistd("-n", "-l", "-", "-y", _tac(tmp_path), *args),
+        env=_env(tmp_path),
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        yield _Lines(proc)
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+        await proc.wait()
+
+
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_tac_echo_server_in_the_foreground(tmp_path: Path) -> None:
+    """-n serves the .tac's echo server, writes the pidfile, and SIGTERM stops it gracefully
+    (stopService awaited, pidfile removed, exit by SIGTERM as Twisted's twistd)."""
+    pidfile = tmp_path / "twistd.pid"
+    async with asyncio.timeout(60), _foreground(tmp_path, "--pidfile", str(pidfile)) as out:
+        await out.until("tac-ready")
+        assert pidfile.read_text() == str(out.proc.pid)
+        port = int((tmp_path / "port").read_text())
+        assert await _echo(port) == (out.proc.pid, b"ping")
+        out.proc.send_signal(signal.SIGTERM)
+        await out.until("Server Shut Down.")
+        assert await out.proc.wait() == -signal.SIGTERM
+    text = "".join(out.seen)
+    for expected in ("Log opened.", "starting up.", "reactor class: ", "tac-stopping"):
+        assert expected in text
+    assert text.index("Received SIGTERM") < text.index("tac-stopping")
+    assert not pidfile.exists()
+
+
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_uvloop_reactor_and_sigint(tmp_path: Path) -> None:
+    """--reactor uvloop runs the application on uvloop; SIGINT stops it like SIGTERM."""
+    async with asyncio.timeout(60), _foreground(tmp_path, "--reactor", "uvloop") as out:
+        await out.until("tac-ready")
+        assert "event loop: uvloop." in "".join(out.seen)
+        port = int((tmp_path / "port").read_text())
+        assert (await _echo(port))[1] == b"ping"
+        out.proc.send_signal(signal.SIGINT)
+        await out.until("tac-stopping")
+        assert await out.proc.wait() == -signal.SIGINT
+
+
+def test_pidfile_held_by_a_live_process_is_refused(tmp_path: Path) -> None:
+    """A pidfile naming a live process makes twistd refuse to start, with Twisted's message."""
+    pidfile = tmp_path / "twistd.pid"
+    pidfile.write_text(str(os.getpid()))
+    result = subprocess.run(
+        _twistd("-n", "-y", _tac(tmp_path), "--pidfile", str(pidfile)),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"Another twistd server is running, PID {os.getpid()}" in result.stderr
+    assert pidfile.read_text() == str(os.getpid())
+    assert not (tmp_path / "port").exists()
+
+
+def test_usage_errors_are_clear(tmp_path: Path) -> None:
+    """Unknown reactors, unsupported Twisted options and a bad .tac fail with status 1."""
+    cases = [
+        (["-n", "-y", _tac(tmp_path), "--reactor", "epoll"], "not supported by twistlike"),
+        (["-n", "-f", "app.tap"], ".tap files"),
+        (["-n"], "no application given"),
+        (["-n", "--nope"], "option --nope not recognized"),
+    ]
+    bad = tmp_path / "bad.tac"
+    bad.write_text("raise ValueError('broken tac')\n")
+    cases.append((["-n", "-y", str(bad)], "Failed to load application: broken tac"))
+    for args, message in cases:
+        result = subprocess.run(
+            _twistd(*args), env=_env(tmp_path), capture_output=True, text=True, timeout=60
+        )
+        assert result.returncode == 1, args
+        assert message in result.stdout + result.stderr, args
+
+
+def test_daemon_writes_pidfile_and_stops_on_sigterm(tmp_path: Path) -> None:
+    """Without -n, twistd returns once the daemon started; the daemon writes the pidfile,
+    serves, and on SIGTERM stops its services, removes the pidfile and exits."""
+    pidfile = tmp_path / "daemon.pid"
+    logfile = tmp_path / "daemon.log"
+    result = subprocess.run(
+        _twistd("-y", _tac(tmp_path), "--pidfile", str(pidfile), "-l", str(logfile)),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    pid = int(pidfile.read_text())
+    try:
+        assert pid != os.getpid()
+        port = int((tmp_path / "port").read_text())
+        assert asyncio.run(_echo(port)) == (pid, b"ping")
+        os.kill(pid, signal.SIGTERM)
+        assert _wait_gone(pid, 30)
+    finally:
+        if not _wait_gone(pid, 0):
+            os.kill(pid, signal.SIGKILL)
+    log = logfile.read_text()
+    assert "tac-stopping" in log and "Server Shut Down." in log
+    assert not pidfile.exists()
+
+
+def test_sighup_reopens_the_log_file(tmp_path: Path) -> None:
+    """After logrotate moves the log away, SIGHUP makes twistd write to a new file."""
+    pidfile = tmp_path / "daemon.pid"
+    logfile = tmp_path / "app.log"
+    result = subprocess.run(
+        _twistd("-y", _tac(tmp_path), "--pidfile", str(pidfile), "-l", str(logfile)),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    pid = int(pidfile.read_text())
+    try:
+        port = int((tmp_path / "port").read_text())
+        rotated = tmp_path / "app.log.1"
+        logfile.rename(rotated)
+        os.kill(pid, signal.SIGHUP)
+
+        async def until_reopened() -> None:
+            # Each round trip is a loop turn of the daemon; the signal is handled in one.
+            async with asyncio.timeout(30):
+                while not (logfile.exists() and "reopened" in logfile.read_text()):
+                    await _echo(port)
+                await _echo(port, b"after")
+
+        asyncio.run(until_reopened())
+        os.kill(pid, signal.SIGTERM)
+        assert _wait_gone(pid, 30)
+    finally:
+        if not _wait_gone(pid, 0):
+            os.kill(pid, signal.SIGKILL)
+    assert "tac-ready" in rotated.read_text()
+    assert "Log file reopened." in logfile.read_text()
+    assert "Server Shut Down." in logfile.read_text()
+    assert "Server Shut Down." not in rotated.read_text()
+
+
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_workers_share_the_port_and_survive_a_killed_worker(tmp_path: Path) -> None:
+    """--workers 2: both workers serve the one port; a killed worker is restarted while the
+    other keeps serving; SIGTERM stops the supervisor and every worker."""
+    async with asyncio.timeout(90), _foreground(tmp_path, "--workers", "2") as out:
+        ready = await out.until("tac-ready", 2)
+        workers = {int(line.split()[-1]) for line in ready}
+        assert len(workers) == 2
+        port = int((tmp_path / "port").read_text())
+        served: set[int] = set()
+        for _ in range(400):
+            served.add((await _echo(port))[0])
+            if served == workers:
+                break
+        assert served == workers
+
+        victim = min(workers)
+        os.kill(victim, signal.SIGKILL)
+        await out.until("killed by SIGKILL")
+        survivor = (workers - {victim}).pop()
+        # While the victim is down, the survivor serves every connection.
+        assert (await _echo(port))[0] in (survivor, *await _restarted(out, workers))
+        ready = await out.until("tac-ready", 3)
+        replacement = int(ready[-1].split()[-1])
+        assert replacement not in workers
+        for _ in range(3):
+            assert (await _echo(port))[1] == b"ping"
+
+        out.proc.send_signal(signal.SIGTERM)
+        text = await out.rest()
+        assert await out.proc.wait() == -signal.SIGTERM
+    for pid in (survivor, replacement):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    assert text.count("tac-stopping") == 2
+    assert text.count("killed by SIGTERM") == 2
+
+
+async def _restarted(out: _Lines, workers: set[int]) -> tuple[int, ...]:
+    """The pids of workers started since the first two (the restarted worker, if any)."""
+    started = [line for line in out.seen if "tac-ready" in line]
+    return tuple(int(line.split()[-1]) for line in started[2:])

@@ -1,0 +1,656 @@
+"""The twistd runner: load a .tac application, daemonize, log, run it on asyncio.
+
+Twisted: twisted.scripts.twistd (``twistd``) with twisted.application.app's runner.
+
+The order of a run, as Twisted's:
+
+1. Parse the options (``ServerOptions``); refuse a pidfile held by a live process.
+2. Load the application (errors go to the terminal, exit status 1).
+3. Daemonize unless ``-n`` (double fork; the parent exits once the daemon reports that it
+   started, with the daemon's status), change to ``--rundir``, apply ``--umask``.
+4. Start logging (``--logfile``/``--logger``), write the pidfile (in the daemon).
+5. ``privilegedStartService`` (bind ports), then drop to ``--uid``/``--gid`` when root.
+6. Run the reactor: ``startService`` from ``callWhenRunning``; SIGTERM/SIGINT stop the
+   reactor, whose "before shutdown" trigger awaits ``stopService``; SIGHUP reopens the log.
+7. Log ``Server Shut Down.``, remove the pidfile; after a signal, exit by that signal (as
+   Twisted does, so service managers see how the process ended).
+
+With ``--workers N`` a supervisor process does steps 1-5 and then forks N workers that
+inherit the bound listening sockets and run step 6 each; see :func:`_supervise`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import importlib
+import logging
+import os
+import signal
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from typing import IO, Any
+
+from twistlike import __version__
+from twistlike._core.usage import Options, UsageError
+from twistlike.application._service import IProcess, IService, loadApplication
+from twistlike.error import ReactorNotRunning
+from twistlike.log import msg, startLogging
+from twistlike.logger import Logger, globalLogPublisher
+
+__all__ = ["ServerOptions", "main"]
+
+_log = Logger(namespace="twistlike.application.twistd")
+
+#: Names accepted by --reactor, and the loop each runs on.
+_REACTORS = ("asyncio", "uvloop")
+
+#: How long a stopping supervisor waits for its workers before killing them (seconds).
+_WORKER_STOP_TIMEOUT = 30.0
+
+
+def _octal(value: str) -> int:
+    return int(value, 8)
+
+
+_octal.coerceDoc = "An octal number, like 022."  # type: ignore[attr-defined]
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{number} is not a positive number")
+    return number
+
+
+class ServerOptions(Options):
+    """twistd's command line (the options that matter off Windows, plus ``--workers``).
+
+    Twisted: twisted.scripts.twistd.ServerOptions.
+
+    Twisted options twistlike does not support (.tap/.tas files, profiling, syslog, the
+    debugger) are accepted by name and refused in ``postOptions`` with a message naming
+    them, instead of "option not recognized".
+    """
+
+    synopsis = "Usage: twistd [options]"
+    longdesc = (
+        "twistd reads a twistlike.application.service.Application out of a file and runs it "
+        "on asyncio (twistlike's twistd; see docs/services.md)."
+    )
+
+    optFlags = [
+        ["nodaemon", "n", "don't daemonize, don't use default umask of 0077"],
+        ["no_save", "o", "do not save state on shutdown"],
+        ["originalname", None, "Don't try to change the process name"],
+        ["euid", None, "Set only effective user-id rather than real user-id."],
+        ["syslog", None, "Log to syslog, not to file (not supported by twistlike)"],
+        ["debug", "b", "Run the application in the Python Debugger (not supported)"],
+        ["spew", None, "Print a verbose trace of every call (not supported)"],
+        ["encrypted", "e", "The specified tap/aos file is encrypted (not supported)"],
+    ]
+    optParameters = [
+        ["python", "y", None, "read an application from within a Python file (implies -o)"],
+        ["logfile", "l", None, "log to a specified file, - for stdout"],
+        [
+            "logger",
+            None,
+            None,
+            "A fully-qualified name to a log observer factory to use for the initial log "
+            "observer.  Takes precedence over --logfile.",
+        ],
+        ["pidfile", None, "twistd.pid", "Name of the pidfile"],
+        ["rundir", "d", ".", "Change to a supplied directory before running"],
+        ["umask", None, None, "The (octal) file creation mask to apply.", _octal],
+        ["uid", "u", None, "The uid to run as."],
+        [
+            "gid",
+            "g",
+            None,
+            "The gid to run as.  If not specified, the default gid associated with the "
+            "specified --uid is used.",
+        ],
+        ["chroot", None, None, "Chroot to a supplied directory before running"],
+        ["reactor", "r", "asyncio", "Which reactor to use: asyncio or uvloop"],
+        [
+            "workers",
+            None,
+            1,
+            "Run N worker processes sharing the listening ports (twistlike only).",
+            _positive,
+        ],
+        ["file", "f", None, "read the given .tap file (not supported)"],
+        ["source", "s", None, "Read an application from a .tas file (not supported)"],
+        ["profile", "p", None, "Run in profile mode (not supported)"],
+    ]
+
+    def opt_version(self) -> None:
+        """
+        Print version information and exit.
+        """
+        print(f"twistd (twistlike) {__version__}")
+        sys.exit(0)
+
+    def opt_help_reactors(self) -> None:
+        """
+        Display a list of possibly available reactor names.
+        """
+        for name in _REACTORS:
+            print(f"    {name:<10}asyncio's {'default loop' if name == 'asyncio' else name}")
+        sys.exit(0)
+
+    def postOptions(self) -> None:
+        for flag in ("syslog", "debug", "spew", "encrypted"):
+            if self[flag]:
+                raise UsageError(f"--{flag} is not supported by twistlike (see docs/services.md)")
+        for name, what in (
+            ("file", ".tap files"),
+            ("source", ".tas files"),
+            ("profile", "profiling"),
+        ):
+            if self[name] is not None:
+                raise UsageError(
+                    f"--{name} ({what}) is not supported by twistlike; use -y/--python with a "
+                    ".tac file (see docs/services.md)"
+                )
+        if self["python"] is None:
+            raise UsageError("no application given: use -y/--python FILE.tac")
+        if self["reactor"] not in _REACTORS:
+            raise UsageError(
+                f"The specified reactor is not supported by twistlike: {self['reactor']!r}. "
+                f"Use one of: {', '.join(_REACTORS)}."
+            )
+        for name in ("pidfile", "python"):
+            if self[name]:
+                self[name] = os.path.abspath(self[name])
+        if self["logfile"] not in (None, "-"):
+            self["logfile"] = os.path.abspath(self["logfile"])
+
+
+# ---- the log file ---------------------------------------------------------------------------
+
+
+class _LogFile:
+    """A text log file that can be reopened (SIGHUP, for logrotate), or stdout."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self._file: IO[str] = sys.stdout if path is None else open(path, "a", buffering=1)
+
+    def write(self, text: str) -> int:
+        return self._file.write(text)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+    def reopen(self) -> None:
+        """Close and open the file again at its path (after logrotate moved it away)."""
+        if self.path is None:
+            return
+        old, self._file = self._file, open(self.path, "a", buffering=1)
+        old.close()
+
+    def close(self) -> None:
+        if self.path is not None:
+            self._file.close()
+
+
+def _startLogging(config: ServerOptions) -> _LogFile | None:
+    """Begin logging as twistd does; return the log file (None with --logger)."""
+    # The reactor's own info lines ("Received SIGTERM, shutting down.") go through stdlib
+    # logging; let them through to the observers, as Twisted's twistd logs them.
+    logging.getLogger("twistlike").setLevel(logging.INFO)
+    if config["logger"]:
+        module, _, name = config["logger"].rpartition(".")
+        try:
+            factory = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError, ValueError) as e:
+            raise UsageError(f"--logger: cannot find {config['logger']!r}: {e}") from e
+        observer = factory()
+        globalLogPublisher.addObserver(observer)
+        msg("Log opened.")
+        return None
+    path = config["logfile"]
+    if path == "-" or (path is None and config["nodaemon"]):
+        logFile = _LogFile(None)
+    else:
+        logFile = _LogFile(os.path.abspath(path or "twistd.log"))
+    # Captured stdout would loop into itself when the log is stdout.
+    startLogging(logFile, setStdout=logFile.path is not None)  # type: ignore[arg-type]
+    return logFile
+
+
+# ---- the pidfile ----------------------------------------------------------------------------
+
+
+def _checkPidfile(pidfile: str) -> str | None:
+    """None when ``pidfile`` is free (a stale one is removed), else the refusal message."""
+    if not pidfile or not os.path.exists(pidfile):
+        return None
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read())
+    except ValueError:
+        return f"Pidfile {pidfile} contains non-numeric value"
+    except OSError as e:
+        return f"Can't read pidfile {pidfile}: {e}"
+    try:
+        os.kill(pid, 0)
+    except OSError as e:
+        if e.errno == errno.ESRCH:
+            print(f"Removing stale pidfile {pidfile}")
+            os.remove(pidfile)
+            return None
+        if e.errno != errno.EPERM:
+            return f"Can't check status of PID {pid} from pidfile {pidfile}: {e}"
+    return (
+        f"Another twistd server is running, PID {pid}\n\n"
+        "This could either be a previously started instance of your application or a\n"
+        "different application entirely. To start a new one, either run it in some other\n"
+        "directory, or use the --pidfile and --logfile parameters to avoid clashes.\n"
+    )
+
+
+def _writePidfile(pidfile: str) -> None:
+    if pidfile:
+        with open(pidfile, "w") as f:
+            f.write(str(os.getpid()))
+
+
+def _removePidfile(pidfile: str) -> None:
+    if not pidfile:
+        return
+    try:
+        with open(pidfile) as f:
+            pid = int(f.read())
+        if pid == os.getpid():
+            os.remove(pidfile)
+    except (OSError, ValueError) as e:
+        msg(f"Failed to unlink PID file: {e}")
+
+
+# ---- daemonizing ----------------------------------------------------------------------------
+
+
+def _daemonize() -> int:
+    """Detach (double fork, new session); return the pipe end to report the start on.
+
+    The original process does not return: it waits for the daemon's report and exits with
+    status 0 (started) or 1 (printing the daemon's error).
+    """
+    readEnd, writeEnd = os.pipe()
+    if os.fork():
+        os.close(writeEnd)
+        report = b""
+        while not report.startswith(b"0"):
+            chunk = os.read(readEnd, 4096)
+            if not chunk:
+                break
+            report += chunk
+        if report.startswith(b"0"):
+            os._exit(0)
+        text = report[1:].decode(errors="replace").strip() if report else "(no report)"
+        sys.stderr.write(
+            f"An error has occurred: {text}\nPlease look at log file for more information.\n"
+        )
+        sys.stderr.flush()
+        os._exit(1)
+    os.close(readEnd)
+    os.setsid()
+    if os.fork():
+        os._exit(0)
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    return writeEnd
+
+
+def _report(statusFD: int | None, ok: bool, text: str = "") -> None:
+    """Tell the waiting original process whether the daemon started."""
+    if statusFD is None:
+        return
+    try:
+        os.write(statusFD, (b"0" if ok else b"1") + text.encode(errors="replace")[:1000])
+        os.close(statusFD)
+    except OSError:
+        pass
+
+
+# ---- privileges -----------------------------------------------------------------------------
+
+
+def _ids(config: ServerOptions, application: Any) -> tuple[int | None, int | None]:
+    import grp
+    import pwd
+
+    process: Any = IProcess(application, None)
+    uid: Any = config["uid"] if config["uid"] is not None else getattr(process, "uid", None)
+    gid: Any = config["gid"] if config["gid"] is not None else getattr(process, "gid", None)
+    if isinstance(uid, str):
+        uid = int(uid) if uid.isdigit() else pwd.getpwnam(uid).pw_uid
+    if isinstance(gid, str):
+        gid = int(gid) if gid.isdigit() else grp.getgrnam(gid).gr_gid
+    if uid is not None and gid is None:
+        gid = pwd.getpwuid(uid).pw_gid
+    return uid, gid
+
+
+def _shedPrivileges(euid: bool, uid: int | None, gid: int | None) -> None:
+    """Switch to ``uid``/``gid`` (only meaningful as root); OSError when not allowed."""
+    if uid is None and gid is None:
+        return
+    if os.getuid() != 0 and uid in (None, os.getuid()) and gid in (None, os.getgid()):
+        return
+    if gid is not None:
+        if uid is not None:
+            import pwd
+
+            os.initgroups(pwd.getpwuid(uid).pw_name, gid)
+        (os.setegid if euid else os.setgid)(gid)
+    if uid is not None:
+        (os.seteuid if euid else os.setuid)(uid)
+
+
+# ---- running --------------------------------------------------------------------------------
+
+
+def _loopFactory(name: str) -> Callable[[], asyncio.AbstractEventLoop]:
+    if name == "uvloop":
+        try:
+            import uvloop
+        except ImportError as e:
+            raise UsageError("--reactor uvloop: uvloop is not installed") from e
+        return uvloop.new_event_loop
+    return asyncio.new_event_loop
+
+
+class _Stop:
+    """Which signal stopped the reactor (None: it stopped by itself)."""
+
+    signal: int | None = None
+
+
+def _runReactor(
+    config: ServerOptions,
+    service: Any,
+    logFile: _LogFile | None,
+    onRunning: Callable[[], None],
+) -> int | None:
+    """Run the reactor with ``service`` started; return the signal that stopped it."""
+    from twistlike import reactor
+
+    stop = _Stop()
+
+    def onSignal(signum: int) -> None:
+        name = signal.Signals(signum).name
+        _log.info("Received {signal}, shutting down.", signal=name)
+        stop.signal = signum
+        try:
+            reactor.stop()
+        except ReactorNotRunning:
+            pass  # already stopping: a second signal changes nothing
+
+    def reopenLog() -> None:
+        if logFile is not None:
+            logFile.reopen()
+            _log.info("Log file reopened.")
+
+    def whenRunning() -> None:
+        loop = asyncio.get_running_loop()
+        # Replaces the reactor's own SIGINT/SIGTERM handlers so that the signal is known:
+        # the process exits by that signal afterwards, as Twisted's twistd does.
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, onSignal, signum)
+        loop.add_signal_handler(signal.SIGHUP, reopenLog)
+        service.startService()
+        onRunning()
+
+    reactor.callWhenRunning(whenRunning)
+    reactor.addSystemEventTrigger("before", "shutdown", service.stopService)
+    _log.info(
+        "twistd {version} ({executable} {python}) starting up.",
+        version=__version__,
+        executable=sys.executable,
+        python=sys.version.split()[0],
+    )
+    _log.info(
+        "reactor class: {cls}.",
+        cls=f"{type(reactor).__module__}.{type(reactor).__qualname__}",
+    )
+    _log.info("event loop: {loop}.", loop=config["reactor"])
+    reactor.run(installSignalHandlers=True, loop_factory=_loopFactory(config["reactor"]))
+    return stop.signal
+
+
+def _exitWithSignal(signum: int) -> None:
+    """End the process by ``signum`` with its default action, as Twisted's twistd does."""
+    signal.signal(signum, signal.SIG_DFL)
+    os.kill(os.getpid(), signum)
+
+
+def _loadApplication(path: str) -> Any:
+    """Load the .tac file; on failure print the error (as Twisted) and return None."""
+    try:
+        return loadApplication(path, "python")
+    except Exception as e:
+        traceback.print_exc()
+        print(f"\n\nFailed to load application: {e}\n")
+        return None
+
+
+def main(argv: list[str]) -> int:
+    """Run twistd with ``argv`` (the arguments after ``twistd``); return the exit status.
+
+    twistlike-only entry point of ``python -m twistlike twistd``. When a signal stopped
+    the application, the process ends by that signal instead of returning.
+    """
+    config = ServerOptions()
+    try:
+        config.parseOptions(argv)
+    except UsageError as e:
+        print(config)
+        print(f"twistd: {e}", file=sys.stderr)
+        return 1
+
+    refusal = _checkPidfile(config["pidfile"])
+    if refusal is not None:
+        print(refusal, file=sys.stderr)
+        return 1
+
+    application = _loadApplication(config["python"])
+    if application is None:
+        return 1
+    service: Any = IService(application)
+
+    statusFD = None
+    if not config["nodaemon"]:
+        statusFD = _daemonize()
+    try:
+        if config["chroot"] is not None:
+            os.chroot(config["chroot"])
+            if config["rundir"] == ".":
+                config["rundir"] = "/"
+        os.chdir(config["rundir"])
+        if config["umask"] is not None:
+            os.umask(config["umask"])
+        elif not config["nodaemon"]:
+            os.umask(0o077)
+        logFile = _startLogging(config)
+    except (OSError, UsageError) as e:
+        _report(statusFD, False, str(e))
+        print(f"twistd: {e}", file=sys.stderr)
+        return 1
+
+    msg(f"Loading {config['python']}...")
+    msg("Loaded.")
+    _writePidfile(config["pidfile"])
+    try:
+        return _serve(config, application, service, logFile, statusFD)
+    finally:
+        _removePidfile(config["pidfile"])
+        if logFile is not None:
+            logFile.flush()
+
+
+def _serve(
+    config: ServerOptions,
+    application: Any,
+    service: Any,
+    logFile: _LogFile | None,
+    statusFD: int | None,
+) -> int:
+    try:
+        service.privilegedStartService()
+    except Exception as e:
+        _log.failure("Failed to start the application's services")
+        _report(statusFD, False, f"privilegedStartService failed: {e}")
+        return 1
+    uid, gid = _ids(config, application)
+    try:
+        _shedPrivileges(config["euid"], uid, gid)
+    except OSError as e:
+        msg(f"failed to set uid/gid {uid}/{gid}: {e} (are you root?) -- exiting.")
+        _report(statusFD, False, f"failed to set uid/gid {uid}/{gid}: {e}")
+        return 1
+
+    if config["workers"] > 1:
+        return _supervise(config, service, logFile, statusFD)
+
+    stoppedBy = _runReactor(config, service, logFile, lambda: _report(statusFD, True))
+    _log.info("Server Shut Down.")
+    if stoppedBy is not None:
+        _removePidfile(config["pidfile"])
+        if logFile is not None:
+            logFile.flush()
+        _exitWithSignal(stoppedBy)
+    return 0
+
+
+# ---- --workers ------------------------------------------------------------------------------
+
+
+def _supervise(
+    config: ServerOptions, service: Any, logFile: _LogFile | None, statusFD: int | None
+) -> int:
+    """Fork ``--workers`` workers serving the already bound sockets; restart those that die.
+
+    twistlike-only. The supervisor has bound every listening port (privilegedStartService)
+    and holds no event loop; each worker inherits the listening sockets, runs the reactor
+    and starts the services. A worker that exits unexpectedly is restarted after a back-off
+    (0.5 s doubling to 30 s, reset once a worker has run for 10 s). SIGTERM/SIGINT stop the
+    workers with SIGTERM (each awaits its stopService), then the supervisor exits; SIGHUP
+    reopens the supervisor's log and is passed on to the workers.
+    """
+    count = config["workers"]
+    watched = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    previousMask = signal.pthread_sigmask(signal.SIG_BLOCK, watched)
+    workers: dict[int, tuple[int, float]] = {}  # pid -> (slot, start time)
+    failures = dict.fromkeys(range(1, count + 1), 0)
+    restartAt: dict[int, float] = {}
+
+    def spawn(slot: int) -> None:
+        pid = os.fork()
+        if pid == 0:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previousMask)
+            if statusFD is not None:
+                os.close(statusFD)
+            try:
+                stoppedBy = _runReactor(config, service, logFile, lambda: None)
+                _log.info("Server Shut Down.")
+                if logFile is not None:
+                    logFile.flush()
+                if stoppedBy is not None:
+                    _exitWithSignal(stoppedBy)
+                os._exit(0)
+            except BaseException:
+                traceback.print_exc()
+                os._exit(1)
+        workers[pid] = (slot, time.monotonic())
+        _log.info("worker {slot} started (pid {pid}).", slot=slot, pid=pid)
+
+    _log.info(
+        "twistd {version} supervisor starting {count} workers.", version=__version__, count=count
+    )
+    for slot in range(1, count + 1):
+        spawn(slot)
+    _report(statusFD, True)
+
+    stopping: int | None = None
+    deadline = 0.0
+    while workers or (stopping is None and restartAt):
+        now = time.monotonic()
+        if stopping is None:
+            for slot, when in sorted(restartAt.items()):
+                if when <= now:
+                    del restartAt[slot]
+                    spawn(slot)
+        timeout = 1.0
+        if restartAt and stopping is None:
+            timeout = max(0.0, min(restartAt.values()) - time.monotonic())
+        if stopping is not None:
+            timeout = max(0.0, deadline - time.monotonic())
+            if timeout == 0.0:
+                for pid in workers:
+                    _log.warn("worker pid {pid} did not stop; killing it.", pid=pid)
+                    os.kill(pid, signal.SIGKILL)
+                timeout = 1.0
+        info = signal.sigtimedwait(watched, timeout)
+        if info is None:
+            continue
+        if info.si_signo in (signal.SIGTERM, signal.SIGINT) and stopping is None:
+            stopping = info.si_signo
+            deadline = time.monotonic() + _WORKER_STOP_TIMEOUT
+            _log.info(
+                "Received {signal}, stopping the workers.", signal=signal.Signals(stopping).name
+            )
+            restartAt.clear()
+            for pid in workers:
+                os.kill(pid, signal.SIGTERM)
+        elif info.si_signo == signal.SIGHUP:
+            if logFile is not None:
+                logFile.reopen()
+                _log.info("Log file reopened.")
+            for pid in workers:
+                os.kill(pid, signal.SIGHUP)
+        # Reap every worker that has exited (several SIGCHLDs may have merged into one).
+        while workers:
+            try:
+                pid, status = os.waitpid(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            if pid not in workers:
+                continue
+            slot, started = workers.pop(pid)
+            _log.info(
+                "worker {slot} (pid {pid}) exited: {how}.",
+                slot=slot,
+                pid=pid,
+                how=_describeStatus(status),
+            )
+            if stopping is None:
+                if time.monotonic() - started > 10.0:
+                    failures[slot] = 0
+                delay = min(0.5 * 2 ** failures[slot], 30.0)
+                failures[slot] += 1
+                restartAt[slot] = time.monotonic() + delay
+                _log.info("restarting worker {slot} in {delay} seconds.", slot=slot, delay=delay)
+
+    signal.pthread_sigmask(signal.SIG_SETMASK, previousMask)
+    _log.info("Server Shut Down.")
+    if stopping is not None:
+        _removePidfile(config["pidfile"])
+        if logFile is not None:
+            logFile.flush()
+        _exitWithSignal(stopping)
+    return 0
+
+
+def _describeStatus(status: int) -> str:
+    if os.WIFSIGNALED(status):
+        return f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    return f"exit status {os.WEXITSTATUS(status)}"
