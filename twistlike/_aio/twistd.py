@@ -27,6 +27,7 @@ import importlib
 import logging
 import os
 import signal
+import socket
 import sys
 import time
 import traceback
@@ -121,6 +122,16 @@ class ServerOptions(Options):
             "Run N worker processes sharing the listening ports (twistlike only).",
             _positive,
         ],
+        [
+            "worker-sockets",
+            None,
+            "reuseport"
+            if hasattr(socket, "SO_REUSEPORT") and sys.platform == "linux"
+            else "shared",
+            "With --workers: 'reuseport' gives each worker its own listening socket "
+            "(SO_REUSEPORT, the kernel spreads connections evenly; Linux), 'shared' lets "
+            "all workers accept from one socket (twistlike only).",
+        ],
         ["file", "f", None, "read the given .tap file (not supported)"],
         ["source", "s", None, "Read an application from a .tas file (not supported)"],
         ["profile", "p", None, "Run in profile mode (not supported)"],
@@ -162,6 +173,10 @@ class ServerOptions(Options):
                 f"The specified reactor is not supported by twistlike: {self['reactor']!r}. "
                 f"Use one of: {', '.join(_REACTORS)}."
             )
+        if self["worker-sockets"] not in ("reuseport", "shared"):
+            raise UsageError("--worker-sockets must be 'reuseport' or 'shared'")
+        if self["worker-sockets"] == "reuseport" and not hasattr(socket, "SO_REUSEPORT"):
+            raise UsageError("--worker-sockets reuseport: this platform has no SO_REUSEPORT")
         for name in ("pidfile", "python"):
             if self[name]:
                 self[name] = os.path.abspath(self[name])
@@ -502,6 +517,7 @@ def _serve(
     logFile: _LogFile | None,
     statusFD: int | None,
 ) -> int:
+    before = _openFDs() if config["workers"] > 1 else set()
     try:
         service.privilegedStartService()
     except Exception as e:
@@ -517,7 +533,15 @@ def _serve(
         return 1
 
     if config["workers"] > 1:
-        return _supervise(config, service, logFile, statusFD)
+        slots: list[tuple[int, list[socket.socket]]] = []
+        if config["worker-sockets"] == "reuseport":
+            try:
+                slots = _reusePortSockets(before, config["workers"])
+            except OSError as e:
+                _log.failure("Could not make per-worker SO_REUSEPORT sockets")
+                _report(statusFD, False, f"--worker-sockets reuseport failed: {e}")
+                return 1
+        return _supervise(config, service, logFile, statusFD, slots)
 
     stoppedBy = _runReactor(config, service, logFile, lambda: _report(statusFD, True))
     _log.info("Server Shut Down.")
@@ -532,17 +556,79 @@ def _serve(
 # ---- --workers ------------------------------------------------------------------------------
 
 
+def _openFDs() -> set[int]:
+    """This process's open file descriptors (empty where /proc/self/fd does not exist)."""
+    try:
+        return {int(name) for name in os.listdir("/proc/self/fd")}
+    except OSError:
+        return set()
+
+
+def _reusePortSockets(before: set[int], count: int) -> list[tuple[int, list[socket.socket]]]:
+    """Give every TCP port bound since ``before`` one listening socket per extra worker.
+
+    For each new listening TCP socket (the application's ports, bound by
+    privilegedStartService while still privileged): turn SO_REUSEPORT on (Linux lets a
+    listening socket join a reuseport group afterwards) and bind ``count - 1`` more sockets
+    to the same address. Worker 1 serves the original socket; worker k >= 2 puts socket k
+    in place of it (dup2 onto the same descriptor number, which the port object holds).
+
+    Returns:
+        ``(descriptor, [socket for worker 2, worker 3, ...])`` per port.
+    """
+    slots: list[tuple[int, list[socket.socket]]] = []
+    for fd in sorted(_openFDs() - before):
+        try:
+            probe = socket.socket(fileno=os.dup(fd))
+        except OSError:
+            continue  # not a socket (the log file ...)
+        try:
+            if (
+                probe.family not in (socket.AF_INET, socket.AF_INET6)
+                or probe.type != socket.SOCK_STREAM
+                or not probe.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN)
+            ):
+                continue
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            address = probe.getsockname()
+            extras = []
+            for _ in range(count - 1):
+                extra = socket.socket(probe.family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+                extra.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                extra.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+                extra.bind(address)
+                extra.listen(socket.SOMAXCONN)
+                extra.setblocking(False)
+                extras.append(extra)
+            slots.append((fd, extras))
+            _log.info(
+                "port {address}: one SO_REUSEPORT listening socket per worker.",
+                address=address[1],
+            )
+        finally:
+            probe.close()
+    return slots
+
+
 def _supervise(
-    config: ServerOptions, service: Any, logFile: _LogFile | None, statusFD: int | None
+    config: ServerOptions,
+    service: Any,
+    logFile: _LogFile | None,
+    statusFD: int | None,
+    slots: list[tuple[int, list[socket.socket]]],
 ) -> int:
     """Fork ``--workers`` workers serving the already bound sockets; restart those that die.
 
     twistlike-only. The supervisor has bound every listening port (privilegedStartService)
     and holds no event loop; each worker inherits the listening sockets, runs the reactor
-    and starts the services. A worker that exits unexpectedly is restarted after a back-off
-    (0.5 s doubling to 30 s, reset once a worker has run for 10 s). SIGTERM/SIGINT stop the
-    workers with SIGTERM (each awaits its stopService), then the supervisor exits; SIGHUP
-    reopens the supervisor's log and is passed on to the workers.
+    and starts the services. With ``slots`` (``--worker-sockets reuseport``), worker k
+    serves its own SO_REUSEPORT socket of each TCP port; the supervisor keeps them all
+    open, so a restarted worker k takes over socket k with the connections queued on it.
+
+    A worker that exits unexpectedly is restarted after a back-off (0.5 s doubling to 30 s,
+    reset once a worker has run for 10 s). SIGTERM/SIGINT stop the workers with SIGTERM
+    (each awaits its stopService), then the supervisor exits; SIGHUP reopens the
+    supervisor's log and is passed on to the workers.
     """
     count = config["workers"]
     watched = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
@@ -557,6 +643,11 @@ def _supervise(
             signal.pthread_sigmask(signal.SIG_SETMASK, previousMask)
             if statusFD is not None:
                 os.close(statusFD)
+            for fd, extras in slots:
+                if slot >= 2:
+                    os.dup2(extras[slot - 2].fileno(), fd, inheritable=False)
+                for extra in extras:
+                    extra.close()
             try:
                 stoppedBy = _runReactor(config, service, logFile, lambda: None)
                 _log.info("Server Shut Down.")
