@@ -517,7 +517,6 @@ def _serve(
     logFile: _LogFile | None,
     statusFD: int | None,
 ) -> int:
-    before = _openFDs() if config["workers"] > 1 else set()
     try:
         service.privilegedStartService()
     except Exception as e:
@@ -536,7 +535,7 @@ def _serve(
         slots: list[tuple[int, list[socket.socket]]] = []
         if config["worker-sockets"] == "reuseport":
             try:
-                slots = _reusePortSockets(before, config["workers"])
+                slots = _reusePortSockets(config["workers"])
             except OSError as e:
                 _log.failure("Could not make per-worker SO_REUSEPORT sockets")
                 _report(statusFD, False, f"--worker-sockets reuseport failed: {e}")
@@ -564,11 +563,12 @@ def _openFDs() -> set[int]:
         return set()
 
 
-def _reusePortSockets(before: set[int], count: int) -> list[tuple[int, list[socket.socket]]]:
-    """Give every TCP port bound since ``before`` one listening socket per extra worker.
+def _reusePortSockets(count: int) -> list[tuple[int, list[socket.socket]]]:
+    """Give every listening TCP port of this process one listening socket per extra worker.
 
-    For each new listening TCP socket (the application's ports, bound by
-    privilegedStartService while still privileged): turn SO_REUSEPORT on (Linux lets a
+    The supervisor listens on nothing of its own, so its listening TCP sockets are the
+    application's ports (bound by the .tac or by privilegedStartService, while still
+    privileged). For each: turn SO_REUSEPORT on (Linux lets a
     listening socket join a reuseport group afterwards) and bind ``count - 1`` more sockets
     to the same address. Worker 1 serves the original socket; worker k >= 2 puts socket k
     in place of it (dup2 onto the same descriptor number, which the port object holds).
@@ -577,10 +577,15 @@ def _reusePortSockets(before: set[int], count: int) -> list[tuple[int, list[sock
         ``(descriptor, [socket for worker 2, worker 3, ...])`` per port.
     """
     slots: list[tuple[int, list[socket.socket]]] = []
-    for fd in sorted(_openFDs() - before):
+    for fd in sorted(_openFDs()):
         try:
-            probe = socket.socket(fileno=os.dup(fd))
+            copy = os.dup(fd)
         except OSError:
+            continue  # already closed (the descriptor listdir used)
+        try:
+            probe = socket.socket(fileno=copy)
+        except OSError:
+            os.close(copy)
             continue  # not a socket (the log file ...)
         try:
             if (
