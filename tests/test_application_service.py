@@ -3,6 +3,7 @@ events, in the same order."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import SimpleNamespace
 from typing import Any
 
@@ -315,6 +316,9 @@ def test_tcp_server_and_client_use_the_reactor() -> None:
         (l_internet.SSLServer, "TLS"),
         (l_internet.SSLClient, "TLS"),
         (l_internet.UDPServer, "UDP"),
+        (l_internet.UNIXDatagramServer, "UNIX datagram"),
+        (l_internet.UNIXDatagramClient, "UNIX datagram"),
+        (l_internet.MulticastServer, "multicast"),
     ],
 )
 def test_missing_transports_fail_clearly(cls: Any, feature: str) -> None:
@@ -324,6 +328,29 @@ def test_missing_transports_fail_clearly(cls: Any, feature: str) -> None:
     service = cls(0, object(), reactor=reactor)
     with pytest.raises(NotImplementedError, match=rf"{feature}.*docs/"):
         service.startService()
+
+
+def test_cooperator_service_runs_iterators_while_running() -> None:
+    """CooperatorService runs coiterated work once started and stops its cooperator."""
+    clock = l_task.Clock()
+    service = l_internet.CooperatorService()
+    service.coop = l_task.Cooperator(scheduler=lambda f: clock.callLater(0, f), started=False)
+    steps: list[int] = []
+
+    def work() -> Iterator[None]:
+        for i in range(3):
+            steps.append(i)
+            yield None
+
+    done = service.coiterate(work())
+    clock.advance(0)
+    assert steps == []
+    service.startService()
+    for _ in range(5):
+        clock.advance(0)
+    assert steps == [0, 1, 2]
+    assert done.called
+    service.stopService()
 
 
 def test_ssl_service_calls_listen_ssl_when_present() -> None:

@@ -18,10 +18,12 @@ from twistlike.application._service import Service
 from twistlike.failure import Failure
 from twistlike.log import err
 from twistlike.logger import Logger
-from twistlike.task import LoopingCall
+from twistlike.task import Cooperator, LoopingCall
 
 __all__ = [
     "ClientService",
+    "CooperatorService",
+    "MulticastServer",
     "SSLClient",
     "SSLServer",
     "StreamServerEndpointService",
@@ -30,6 +32,8 @@ __all__ = [
     "TimerService",
     "UDPServer",
     "UNIXClient",
+    "UNIXDatagramClient",
+    "UNIXDatagramServer",
     "UNIXServer",
     "backoffPolicy",
 ]
@@ -38,6 +42,8 @@ __all__ = [
 _FEATURE_DOCS = {
     "SSL": ("TLS (reactor.listenSSL/connectSSL)", "docs/tls.md"),
     "UDP": ("UDP (reactor.listenUDP)", "docs/posix.md"),
+    "UNIXDatagram": ("UNIX datagram sockets (reactor.listen/connectUNIXDatagram)", "docs/posix.md"),
+    "Multicast": ("UDP multicast (reactor.listenMulticast)", "docs/posix.md"),
 }
 
 
@@ -204,6 +210,59 @@ class UDPServer(_AbstractServer):
     """
 
     method = "UDP"
+
+
+class UNIXDatagramServer(_AbstractServer):
+    """Serve a UNIX datagram socket: ``reactor.listenUNIXDatagram(*args, **kwargs)``.
+
+    Twisted: twisted.application.internet.UNIXDatagramServer.
+
+    Starting it raises NotImplementedError while the reactor has no ``listenUNIXDatagram``.
+    """
+
+    method = "UNIXDatagram"
+
+
+class UNIXDatagramClient(_AbstractClient):
+    """Connect a UNIX datagram socket: ``reactor.connectUNIXDatagram(*args, **kwargs)``.
+
+    Twisted: twisted.application.internet.UNIXDatagramClient.
+
+    Starting it raises NotImplementedError while the reactor has no ``connectUNIXDatagram``.
+    """
+
+    method = "UNIXDatagram"
+
+
+class MulticastServer(_AbstractServer):
+    """Serve UDP multicast: ``reactor.listenMulticast(*args, **kwargs)`` while running.
+
+    Twisted: twisted.application.internet.MulticastServer.
+
+    Starting it raises NotImplementedError while the reactor has no ``listenMulticast``.
+    """
+
+    method = "Multicast"
+
+
+class CooperatorService(Service):
+    """Runs a :class:`twistlike.task.Cooperator` while the service runs.
+
+    Twisted: twisted.application.internet.CooperatorService.
+    """
+
+    def __init__(self) -> None:
+        self.coop = Cooperator(started=False)
+
+    def coiterate(self, iterator: Any) -> Deferred[Any]:
+        """Run ``iterator`` on the cooperator; the Deferred fires when it is exhausted."""
+        return self.coop.coiterate(iterator)
+
+    def startService(self) -> None:
+        self.coop.start()
+
+    def stopService(self) -> None:
+        self.coop.stop()
 
 
 class TimerService(Service):

@@ -2,13 +2,15 @@
 
 Twisted: twisted.application.internet.
 
-``SSLServer``/``SSLClient``/``UDPServer`` call ``reactor.listenSSL``/``connectSSL``/
-``listenUDP``; they raise NotImplementedError at start while the reactor lacks them. See
-docs/services.md.
+``SSLServer``/``SSLClient``/``UDPServer``/``UNIXDatagram*``/``MulticastServer`` call the
+reactor's ``listenSSL``/``connectSSL``/``listenUDP``/...; they raise NotImplementedError at
+start while the reactor lacks those methods. See docs/services.md.
 """
 
 from twistlike.application._internet import (
     ClientService,
+    CooperatorService,
+    MulticastServer,
     SSLClient,
     SSLServer,
     StreamServerEndpointService,
@@ -17,12 +19,16 @@ from twistlike.application._internet import (
     TimerService,
     UDPServer,
     UNIXClient,
+    UNIXDatagramClient,
+    UNIXDatagramServer,
     UNIXServer,
     backoffPolicy,
 )
 
 __all__ = [
     "ClientService",
+    "CooperatorService",
+    "MulticastServer",
     "SSLClient",
     "SSLServer",
     "StreamServerEndpointService",
@@ -31,6 +37,8 @@ __all__ = [
     "TimerService",
     "UDPServer",
     "UNIXClient",
+    "UNIXDatagramClient",
+    "UNIXDatagramServer",
     "UNIXServer",
     "backoffPolicy",
 ]
