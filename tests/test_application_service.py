@@ -411,3 +411,17 @@ def test_application_modules_have_complete_all() -> None:
         }
         assert defined - set(module.__all__) == set(), name
         assert [n for n in module.__all__ if not hasattr(module, n)] == [], name
+
+
+def test_example_echo_tac_builds_a_tcp_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """examples/echo.tac loads as an application with a TCPServer on ECHO_PORT."""
+    from pathlib import Path
+
+    monkeypatch.setenv("ECHO_PORT", "9999")
+    path = Path(__file__).resolve().parent.parent / "examples" / "echo.tac"
+    app = l_service.loadApplication(str(path), "python")
+    root = l_service.IService(app)
+    (server,) = list(root)
+    assert isinstance(server, l_internet.TCPServer)
+    assert server.args[0] == 9999
+    assert server.kwargs == {"interface": "127.0.0.1"}

@@ -41,7 +41,7 @@ from twistlike.error import ReactorNotRunning
 from twistlike.log import msg, startLogging
 from twistlike.logger import Logger, globalLogPublisher
 
-__all__ = ["ServerOptions", "main"]
+__all__ = ["ServerOptions", "main", "run", "runApp"]
 
 _log = Logger(namespace="twistlike.application.twistd")
 
@@ -180,6 +180,10 @@ class ServerOptions(Options):
         for name in ("pidfile", "python"):
             if self[name]:
                 self[name] = os.path.abspath(self[name])
+        if self["logfile"] is None and not self["nodaemon"] and not self["logger"]:
+            # A daemon logs to twistd.log; like every path here, relative to the directory
+            # twistd was started in (not --rundir), as in Twisted.
+            self["logfile"] = "twistd.log"
         if self["logfile"] not in (None, "-"):
             self["logfile"] = os.path.abspath(self["logfile"])
 
@@ -231,7 +235,7 @@ def _startLogging(config: ServerOptions) -> _LogFile | None:
     if path == "-" or (path is None and config["nodaemon"]):
         logFile = _LogFile(None)
     else:
-        logFile = _LogFile(os.path.abspath(path or "twistd.log"))
+        logFile = _LogFile(path)
     # Captured stdout would loop into itself when the log is stdout.
     startLogging(logFile, setStdout=logFile.path is not None)  # type: ignore[arg-type]
     return logFile
@@ -469,7 +473,23 @@ def main(argv: list[str]) -> int:
         print(config)
         print(f"twistd: {e}", file=sys.stderr)
         return 1
+    return runApp(config)
 
+
+def run() -> None:
+    """Run twistd with ``sys.argv`` and exit with its status.
+
+    Twisted: twisted.scripts.twistd.run.
+    """
+    sys.exit(main(sys.argv[1:]))
+
+
+def runApp(config: ServerOptions) -> int:
+    """Run the application described by the parsed ``config``; return the exit status.
+
+    Twisted: twisted.scripts.twistd.runApp (which returns nothing; this returns the
+    status). When a signal stopped the application, the process ends by that signal.
+    """
     refusal = _checkPidfile(config["pidfile"])
     if refusal is not None:
         print(refusal, file=sys.stderr)

@@ -8,9 +8,9 @@ Options: ``-n/--nodaemon``, ``-y/--python``, ``-l/--logfile`` (``-`` for stdout)
 ``--workers N``. See docs/services.md.
 """
 
-from twistlike._aio.twistd import ServerOptions, main
+from twistlike._aio.twistd import ServerOptions, main, run, runApp
 
-__all__ = ["ServerOptions", "main"]
+__all__ = ["ServerOptions", "main", "run", "runApp"]
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
 for _name in __all__:
