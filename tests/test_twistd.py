@@ -175,6 +175,31 @@ async def test_uvloop_reactor_and_sigint(tmp_path: Path) -> None:
         assert await out.proc.wait() == -signal.SIGINT
 
 
+@pytest.mark.skipif(os.getuid() != 0, reason="switching users needs root")
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_uid_gid_are_switched_after_binding(tmp_path: Path) -> None:
+    """Started as root with --uid/--gid, twistd binds first, then runs as that user."""
+    import grp
+    import pwd
+
+    nobody = pwd.getpwnam("nobody")
+    group = grp.getgrgid(nobody.pw_gid).gr_name
+    tmp_path.chmod(0o755)
+    args = ("--uid", "nobody", "--gid", group, "--pidfile=")
+    async with asyncio.timeout(60), _foreground(tmp_path, *args) as out:
+        ready = await out.until("tac-ready")
+        pid = int(ready[0].split()[-1])
+        status = Path(f"/proc/{pid}/status").read_text()
+        uids = next(line for line in status.splitlines() if line.startswith("Uid:"))
+        gids = next(line for line in status.splitlines() if line.startswith("Gid:"))
+        assert uids.split()[1:] == [str(nobody.pw_uid)] * 4
+        assert gids.split()[1:] == [str(nobody.pw_gid)] * 4
+        port = int((tmp_path / "port").read_text())
+        assert (await _echo(port))[1] == b"ping"
+        out.proc.send_signal(signal.SIGTERM)
+        assert await out.proc.wait() == -signal.SIGTERM
+
+
 def test_pidfile_held_by_a_live_process_is_refused(tmp_path: Path) -> None:
     """A pidfile naming a live process makes twistd refuse to start, with Twisted's message."""
     pidfile = tmp_path / "twistd.pid"

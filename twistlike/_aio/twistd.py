@@ -56,9 +56,6 @@ def _octal(value: str) -> int:
     return int(value, 8)
 
 
-_octal.coerceDoc = "An octal number, like 022."  # type: ignore[attr-defined]
-
-
 def _positive(value: str) -> int:
     number = int(value)
     if number < 1:
