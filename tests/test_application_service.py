@@ -425,3 +425,49 @@ def test_example_echo_tac_builds_a_tcp_server(monkeypatch: pytest.MonkeyPatch) -
     assert isinstance(server, l_internet.TCPServer)
     assert server.args[0] == 9999
     assert server.kwargs == {"interface": "127.0.0.1"}
+
+
+def _strports(ns: Any, reactorClass: Any, description: str) -> list[Any]:
+    reactor = reactorClass()
+    factory = ns.Factory()
+    out: list[Any] = []
+    try:
+        svc = ns.strports.service(description, factory, reactor=reactor)
+    except Exception as e:
+        return [f"{type(e).__name__}"]
+    out.append(type(svc).__name__)
+    svc.privilegedStartService()
+    svc.startService()
+    servers = [(p, f is factory, b, i) for p, f, b, i in reactor.tcpServers]
+    unix = [(a, f is factory, b, m, w) for a, f, b, m, w in reactor.unixServers]
+    out += [servers, unix, svc.running]
+    d = svc.stopService()
+    out += [d.called, svc.running]
+    return out
+
+
+@pytest.mark.parametrize(
+    "description",
+    [
+        "tcp:8080",
+        "tcp:8080:interface=127.0.0.1:backlog=7",
+        "tcp6:9000:interface=\\:\\:1",
+        "unix:/tmp/app.sock:mode=600:lockfile=0",
+        "nonsense:1",
+        "tcp:notaport",
+    ],
+)
+def test_strports_service_matches_twisted(description: str) -> None:
+    """strports.service makes the same listen call on a MemoryReactor, and stops it."""
+    import twisted.application.strports as t_strports
+    import twisted.internet.protocol as t_protocol
+    import twisted.internet.testing as t_testing
+
+    import twistlike.application.strports as l_strports
+    import twistlike.protocol as l_protocol
+
+    twisted_side = SimpleNamespace(strports=t_strports, Factory=t_protocol.Factory)
+    twistlike_side = SimpleNamespace(strports=l_strports, Factory=l_protocol.Factory)
+    assert _strports(twistlike_side, MemoryReactor, description) == _strports(
+        twisted_side, t_testing.MemoryReactor, description
+    )

@@ -200,6 +200,40 @@ async def test_uid_gid_are_switched_after_binding(tmp_path: Path) -> None:
         assert await out.proc.wait() == -signal.SIGTERM
 
 
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_logger_option_installs_an_observer_factory(tmp_path: Path) -> None:
+    """--logger package.module.factory sends the events to the observer it makes."""
+    (tmp_path / "observers.py").write_text(
+        "import os\n"
+        "from twistlike.logger import formatEvent\n"
+        "def make():\n"
+        "    def observe(event):\n"
+        "        text = formatEvent(event)\n"
+        "        os.write(1, b'OBSERVED ' + text.encode() + b'\\n')\n"
+        "    return observe\n"
+    )
+    env = _env(tmp_path)
+    env["PYTHONPATH"] += os.pathsep + str(tmp_path)
+    proc = await asyncio.create_subprocess_exec(
+        *_twistd("-n", "--logger", "observers.make", "-y", _tac(tmp_path), "--pidfile="),
+        env=env,
+        cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE,
+    )
+    out = _Lines(proc)
+    try:
+        async with asyncio.timeout(60):
+            await out.until("OBSERVED tac-ready")
+            proc.send_signal(signal.SIGTERM)
+            text = await out.rest()
+            assert await proc.wait() == -signal.SIGTERM
+    finally:
+        if proc.returncode is None:
+            proc.kill()
+            await proc.wait()
+    assert "OBSERVED Server Shut Down." in text
+
+
 def test_pidfile_held_by_a_live_process_is_refused(tmp_path: Path) -> None:
     """A pidfile naming a live process makes twistd refuse to start, with Twisted's message."""
     pidfile = tmp_path / "twistd.pid"

@@ -34,6 +34,7 @@ import traceback
 from collections.abc import Callable
 from typing import IO, Any
 
+import twistlike.logger
 from twistlike import __version__
 from twistlike._core.usage import Options, UsageError
 from twistlike.application._service import IProcess, IService, loadApplication
@@ -225,8 +226,12 @@ def _startLogging(config: ServerOptions) -> _LogFile | None:
         except (ImportError, AttributeError, ValueError) as e:
             raise UsageError(f"--logger: cannot find {config['logger']!r}: {e}") from e
         observer = factory()
-        globalLogPublisher.addObserver(observer)
-        msg("Log opened.")
+        beginner = getattr(twistlike.logger, "globalLogBeginner", None)
+        if beginner is not None:
+            beginner.beginLoggingTo([observer])
+        else:
+            globalLogPublisher.addObserver(observer)
+            msg("Log opened.")
         return None
     path = config["logfile"]
     if path == "-" or (path is None and config["nodaemon"]):
