@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import os
 import signal
 import subprocess
@@ -192,17 +193,34 @@ async def _pingpong(port: int, total: int, connections: int) -> None:
     await asyncio.gather(*dones)
 
 
+class _Ask(asyncio.Protocol):
+    """One churn connection: send "?", collect the pid the server answers, see it close."""
+
+    def __init__(self, done: asyncio.Future[bytes]) -> None:
+        self.done = done
+        self.reply = b""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        transport.write(b"?")  # type: ignore[attr-defined]
+
+    def data_received(self, data: bytes) -> None:
+        self.reply += data
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if not self.done.done():
+            self.done.set_result(self.reply)
+
+
 async def _churn(port: int, total: int, concurrency: int, spread: Counter[int]) -> None:
+    loop = asyncio.get_running_loop()
     remaining = [total]
 
     async def one() -> None:
         while remaining[0] > 0:
             remaining[0] -= 1
-            reader, writer = await asyncio.open_connection("127.0.0.1", port)
-            writer.write(b"?")
-            reply = await reader.read()
-            spread[int(reply)] += 1
-            writer.close()
+            done: asyncio.Future[bytes] = loop.create_future()
+            await loop.create_connection(functools.partial(_Ask, done), "127.0.0.1", port)
+            spread[int(await done)] += 1
 
     await asyncio.gather(*(one() for _ in range(concurrency)))
 
