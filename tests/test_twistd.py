@@ -270,6 +270,41 @@ def test_usage_errors_are_clear(tmp_path: Path) -> None:
         assert message in result.stdout + result.stderr, args
 
 
+def test_a_failing_start_is_reported(tmp_path: Path) -> None:
+    """startService raising ends twistd with status 1 in the foreground, and makes the
+    daemonizing command fail with the error, without leaving a daemon or a pidfile."""
+    tac = tmp_path / "fails.tac"
+    tac.write_text(
+        "from twistlike.application import service\n"
+        "class Broken(service.Service):\n"
+        "    def startService(self):\n"
+        "        raise RuntimeError('cannot start')\n"
+        "application = service.Application('broken')\n"
+        "Broken().setServiceParent(application)\n"
+    )
+    pidfile = tmp_path / "broken.pid"
+    foreground = subprocess.run(
+        _twistd("-n", "-y", str(tac), "--pidfile", str(pidfile)),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert foreground.returncode == 1
+    assert "cannot start" in foreground.stdout
+    assert not pidfile.exists()
+    daemon = subprocess.run(
+        _twistd("-y", str(tac), "--pidfile", str(pidfile), "-l", str(tmp_path / "b.log")),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert daemon.returncode == 1
+    assert "startService failed: cannot start" in daemon.stderr
+    assert not pidfile.exists()
+
+
 def test_daemon_writes_pidfile_and_stops_on_sigterm(tmp_path: Path) -> None:
     """Without -n, twistd returns once the daemon started; the daemon writes the pidfile,
     serves, and on SIGTERM stops its services, removes the pidfile and exits."""

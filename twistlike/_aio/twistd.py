@@ -389,18 +389,25 @@ def _loopFactory(name: str) -> Callable[[], asyncio.AbstractEventLoop]:
 
 
 class _Stop:
-    """Which signal stopped the reactor (None: it stopped by itself)."""
+    """How the reactor run ended: the signal that stopped it (None: it stopped by itself),
+    and the error of a ``startService`` that raised (None: the services started)."""
 
     signal: int | None = None
+    startError: str | None = None
 
 
 def _runReactor(
     config: ServerOptions,
     service: Any,
     logFile: _LogFile | None,
-    onRunning: Callable[[], None],
-) -> int | None:
-    """Run the reactor with ``service`` started; return the signal that stopped it."""
+    onRunning: Callable[[str | None], None],
+) -> _Stop:
+    """Run the reactor with ``service`` started; return how the run ended.
+
+    ``onRunning`` is called with None once the services started, or with the error when
+    ``startService`` raised (the reactor then stops, without calling ``stopService``, as
+    Twisted's twistd never registers it when the start fails).
+    """
     from twistlike import reactor
 
     stop = _Stop()
@@ -426,11 +433,18 @@ def _runReactor(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, onSignal, signum)
         loop.add_signal_handler(signal.SIGHUP, reopenLog)
-        service.startService()
-        onRunning()
+        try:
+            service.startService()
+        except Exception as e:
+            _log.failure("Failed to start the application's services")
+            stop.startError = f"startService failed: {e}"
+            onRunning(stop.startError)
+            reactor.stop()
+            return
+        reactor.addSystemEventTrigger("before", "shutdown", service.stopService)
+        onRunning(None)
 
     reactor.callWhenRunning(whenRunning)
-    reactor.addSystemEventTrigger("before", "shutdown", service.stopService)
     _log.info(
         "twistd {version} ({executable} {python}) starting up.",
         version=__version__,
@@ -443,7 +457,7 @@ def _runReactor(
     )
     _log.info("event loop: {loop}.", loop=config["reactor"])
     reactor.run(installSignalHandlers=True, loop_factory=_loopFactory(config["reactor"]))
-    return stop.signal
+    return stop
 
 
 def _exitWithSignal(signum: int) -> None:
@@ -564,13 +578,17 @@ def _serve(
                 return 1
         return _supervise(config, service, logFile, statusFD, slots)
 
-    stoppedBy = _runReactor(config, service, logFile, lambda: _report(statusFD, True))
+    ended = _runReactor(
+        config, service, logFile, lambda error: _report(statusFD, error is None, error or "")
+    )
     _log.info("Server Shut Down.")
-    if stoppedBy is not None:
+    if ended.startError is not None:
+        return 1
+    if ended.signal is not None:
         _removePidfile(config["pidfile"])
         if logFile is not None:
             logFile.flush()
-        _exitWithSignal(stoppedBy)
+        _exitWithSignal(ended.signal)
     return 0
 
 
@@ -676,12 +694,14 @@ def _supervise(
                 for extra in extras:
                     extra.close()
             try:
-                stoppedBy = _runReactor(config, service, logFile, lambda: None)
+                ended = _runReactor(config, service, logFile, lambda error: None)
                 _log.info("Server Shut Down.")
                 if logFile is not None:
                     logFile.flush()
-                if stoppedBy is not None:
-                    _exitWithSignal(stoppedBy)
+                if ended.startError is not None:
+                    os._exit(1)
+                if ended.signal is not None:
+                    _exitWithSignal(ended.signal)
                 os._exit(0)
             except BaseException:
                 traceback.print_exc()
