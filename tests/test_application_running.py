@@ -141,3 +141,34 @@ def test_running_accepts_only_services() -> None:
     with pytest.raises(TypeError):
         coroutine.send(None)
     coroutine.close()
+
+
+def test_start_application_starts_when_running_and_waits_for_stop() -> None:
+    """app.startApplication: startService runs once the reactor runs; reactor.run() returns
+    only after the Deferred of stopService fired."""
+    from twistlike.application.app import startApplication
+
+    events: list[str] = []
+    app = Application("lifecycle")
+    slow = SlowStop()
+    slow.setServiceParent(app)
+    startApplication(app, False)
+    events.append(f"before run: {slow.running}")
+
+    def stopSoon() -> None:
+        events.append(f"running: {slow.running}")
+        reactor.stop()
+
+    reactor.callWhenRunning(stopSoon)
+    reactor.run(installSignalHandlers=False)
+    events.append("run returned")
+    assert events == ["before run: 0", "running: 1", "run returned"]
+    assert slow.events == ["started", "stopping", "stopped"]
+
+
+def test_start_application_refuses_save() -> None:
+    """startApplication(app, save=True) fails clearly: persisted applications are not supported."""
+    from twistlike.application.app import startApplication
+
+    with pytest.raises(ValueError, match="not supported"):
+        startApplication(Application("x"), True)
