@@ -413,3 +413,20 @@ async def test_workers_share_the_port_and_survive_a_killed_worker(
     assert text.count("tac-stopping") == 2
     assert text.count("killed by SIGTERM") == 2
     assert ("one SO_REUSEPORT listening socket per worker" in text) == (sockets == "reuseport")
+
+
+def test_log_file_reopen_keeps_the_old_file_when_the_path_is_gone(tmp_path: Path) -> None:
+    """Reopening a log whose directory disappeared keeps writing to the old file."""
+    from twistlike._aio.twistd import _LogFile
+
+    directory = tmp_path / "logs"
+    directory.mkdir()
+    log = _LogFile(str(directory / "a.log"))
+    log.write("before\n")
+    moved = tmp_path / "moved"
+    directory.rename(moved)
+    log.reopen()
+    log.write("after\n")
+    log.close()
+    assert (moved / "a.log").read_text() == "before\nafter\n"
+    assert not directory.exists()

@@ -203,10 +203,19 @@ class _LogFile:
         self._file.flush()
 
     def reopen(self) -> None:
-        """Close and open the file again at its path (after logrotate moved it away)."""
+        """Close and open the file again at its path (after logrotate moved it away).
+
+        When the path cannot be opened (permissions, a missing directory), the old file is
+        kept and the error is logged: losing the log would be worse than a stale file.
+        """
         if self.path is None:
             return
-        old, self._file = self._file, open(self.path, "a", buffering=1)
+        try:
+            new = open(self.path, "a", buffering=1)
+        except OSError as e:
+            msg(f"Could not reopen the log file {self.path}: {e}; still writing the old one.")
+            return
+        old, self._file = self._file, new
         old.close()
 
     def close(self) -> None:
