@@ -6,6 +6,8 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from twisted.python import usage as tusage
 
 from twistlike import usage
@@ -229,3 +231,38 @@ def test_completions_are_kept_as_data() -> None:
     options.parseOptions(["-f", "a.txt"])
     assert options["file"] == "a.txt"
     assert isinstance(options.compData.optActions["file"], usage.Completer)
+
+
+_TOKENS = [
+    "-v",
+    "--verbose",
+    "-p",
+    "80",
+    "--port=1",
+    "--port",
+    "--name",
+    "x",
+    "--tag",
+    "-t",
+    "--quiet",
+    "--dry-run",
+    "file",
+    "--",
+    "-w",
+    "3",
+    "--workers=0",
+    "--bogus",
+    "-vp",
+    "90000",
+    "add",
+    "serve",
+    "-d",
+    "-c",
+]
+
+
+@given(st.lists(st.sampled_from(_TOKENS), max_size=8), st.sampled_from(["Serve", "Top"]))
+@settings(max_examples=300, deadline=None)
+def test_random_command_lines_match_twisted(argv: list[str], cls: str) -> None:
+    """Hypothesis-chosen command lines parse to the same values or errors as Twisted's."""
+    assert _outcome(L[cls], argv) == _outcome(T[cls], argv)
