@@ -471,3 +471,38 @@ def test_strports_service_matches_twisted(description: str) -> None:
     assert _strports(twistlike_side, MemoryReactor, description) == _strports(
         twisted_side, t_testing.MemoryReactor, description
     )
+
+
+def _client_prepare_fails(ns: Any) -> list[str]:
+    log: list[str] = []
+    clock = ns.task.Clock()
+    endpoint = _Endpoint(ns, 0, log)
+    factory = SimpleNamespace(buildProtocol=lambda addr: _Proto(log))
+    calls: list[int] = []
+
+    def prepare(protocol: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            return ns.defer.fail(ValueError("not healthy"))
+        return ns.defer.succeed("fine")
+
+    policy = ns.internet.backoffPolicy(jitter=lambda: 0)
+    service = ns.internet.ClientService(
+        endpoint, factory, retryPolicy=policy, clock=clock, prepareConnection=prepare
+    )
+    first = service.whenConnected(failAfterFailures=1)
+    first.addBoth(lambda r: log.append(f"first {type(r).__name__}"))
+    later = service.whenConnected()
+    later.addBoth(lambda r: log.append(f"later {type(r).__name__}"))
+    service.startService()
+    log.append(f"pending {[c.getTime() for c in clock.getDelayedCalls()]}")
+    clock.advance(1.5)
+    log.append(f"pending {[c.getTime() for c in clock.getDelayedCalls()]}")
+    service.stopService().addCallback(lambda _: log.append("stopped"))
+    return log
+
+
+def test_client_service_rejected_preparation_matches_twisted() -> None:
+    """A failing prepareConnection counts as a failed attempt: whenConnected(1) fails and a
+    retry is scheduled, as in Twisted."""
+    assert _client_prepare_fails(TWISTLIKE) == _client_prepare_fails(TWISTED)
