@@ -506,3 +506,41 @@ def test_client_service_rejected_preparation_matches_twisted() -> None:
     """A failing prepareConnection counts as a failed attempt: whenConnected(1) fails and a
     retry is scheduled, as in Twisted."""
     assert _client_prepare_fails(TWISTLIKE) == _client_prepare_fails(TWISTED)
+
+
+@pytest.mark.parametrize(
+    "twistedName",
+    [
+        "twisted.application.service",
+        "twisted.application.internet",
+        "twisted.application.strports",
+        "twisted.application.app",
+        "twisted.scripts.twistd",
+        "twisted.python.usage",
+    ],
+)
+def test_every_twisted_name_is_provided_or_listed_missing(twistedName: str) -> None:
+    """Each public name of the mapped Twisted module exists in its twistlike home or is
+    listed, with a reason, in twistlike._porting.missing."""
+    import importlib
+    import inspect
+
+    from twistlike._porting.mapping import by_twisted_name
+    from twistlike._porting.missing import MISSING_NAMES
+
+    row = by_twisted_name(twistedName)
+    assert row is not None and row.twistlike is not None
+    twisted_module = importlib.import_module(twistedName)
+    names = getattr(twisted_module, "__all__", None)
+    if names is None:
+        names = [
+            n
+            for n, v in vars(twisted_module).items()
+            if not n.startswith("_")
+            and (inspect.isclass(v) or inspect.isfunction(v))
+            and v.__module__ == twistedName
+        ]
+    ours = importlib.import_module(row.twistlike)
+    missing = MISSING_NAMES.get(twistedName, {})
+    assert all(reason for reason in missing.values())
+    assert [n for n in names if not hasattr(ours, n) and n not in missing] == []
