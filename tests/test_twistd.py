@@ -145,8 +145,17 @@ async def _foreground(tmp_path: Path, *args: str) -> AsyncIterator[_Lines]:
 @pytest.mark.asyncio(loop_factories=["asyncio"])
 async def test_tac_echo_server_in_the_foreground(tmp_path: Path) -> None:
     """-n serves the .tac's echo server, writes the pidfile, and SIGTERM stops it gracefully
-    (stopService awaited, pidfile removed, exit by SIGTERM as Twisted's twistd)."""
+    (stopService awaited, pidfile removed, exit by SIGTERM as Twisted's twistd); a stale
+    pidfile left by a dead process is replaced."""
     pidfile = tmp_path / "twistd.pid"
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        timeout=60,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    pidfile.write_text(dead.stdout.strip())
     async with asyncio.timeout(60), _foreground(tmp_path, "--pidfile", str(pidfile)) as out:
         await out.until("tac-ready")
         assert pidfile.read_text() == str(out.proc.pid)
@@ -156,7 +165,13 @@ async def test_tac_echo_server_in_the_foreground(tmp_path: Path) -> None:
         await out.until("Server Shut Down.")
         assert await out.proc.wait() == -signal.SIGTERM
     text = "".join(out.seen)
-    for expected in ("Log opened.", "starting up.", "reactor class: ", "tac-stopping"):
+    for expected in (
+        "Removing stale pidfile",
+        "Log opened.",
+        "starting up.",
+        "reactor class: ",
+        "tac-stopping",
+    ):
         assert expected in text
     assert text.index("Received SIGTERM") < text.index("tac-stopping")
     assert not pidfile.exists()
