@@ -175,6 +175,8 @@ class ServerOptions(Options):
             raise UsageError("--worker-sockets must be 'reuseport' or 'shared'")
         if self["worker-sockets"] == "reuseport" and not hasattr(socket, "SO_REUSEPORT"):
             raise UsageError("--worker-sockets reuseport: this platform has no SO_REUSEPORT")
+        # The log names the file as given, as Twisted's does; the absolute path is used.
+        self.givenPython: str = self["python"]
         for name in ("pidfile", "python"):
             if self[name]:
                 self[name] = os.path.abspath(self[name])
@@ -544,7 +546,7 @@ def runApp(config: ServerOptions) -> int:
         print(f"twistd: {e}", file=sys.stderr)
         return 1
 
-    msg(f"Loading {config['python']}...")
+    msg(f"Loading {getattr(config, 'givenPython', config['python'])}...")
     msg("Loaded.")
     _writePidfile(config["pidfile"])
     try:
