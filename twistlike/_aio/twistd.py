@@ -299,6 +299,8 @@ def _removePidfile(pidfile: str) -> None:
             pid = int(f.read())
         if pid == os.getpid():
             os.remove(pidfile)
+    except FileNotFoundError:
+        pass  # already removed (a failed start removes it before reporting)
     except (OSError, ValueError) as e:
         msg(f"Failed to unlink PID file: {e}")
 
@@ -340,10 +342,15 @@ def _daemonize() -> int:
     return writeEnd
 
 
+_reported: set[int] = set()
+
+
 def _report(statusFD: int | None, ok: bool, text: str = "") -> None:
-    """Tell the waiting original process whether the daemon started."""
-    if statusFD is None:
+    """Tell the waiting original process whether the daemon started (once: later reports
+    are dropped, so a closed descriptor's number, reused since, is never written)."""
+    if statusFD is None or statusFD in _reported:
         return
+    _reported.add(statusFD)
     try:
         os.write(statusFD, (b"0" if ok else b"1") + text.encode(errors="replace")[:1000])
         os.close(statusFD)
@@ -411,13 +418,13 @@ def _runReactor(
     config: ServerOptions,
     service: Any,
     logFile: _LogFile | None,
-    onRunning: Callable[[str | None], None],
+    onRunning: Callable[[], None],
 ) -> _Stop:
     """Run the reactor with ``service`` started; return how the run ended.
 
-    ``onRunning`` is called with None once the services started, or with the error when
-    ``startService`` raised (the reactor then stops, without calling ``stopService``, as
-    Twisted's twistd never registers it when the start fails).
+    ``onRunning`` is called once the services started. When ``startService`` raises, the
+    error is kept in the result and the reactor stops, without calling ``stopService``
+    (Twisted's twistd never registers it when the start fails).
     """
     from twistlike import reactor
 
@@ -449,11 +456,10 @@ def _runReactor(
         except Exception as e:
             _log.failure("Failed to start the application's services")
             stop.startError = f"startService failed: {e}"
-            onRunning(stop.startError)
             reactor.stop()
             return
         reactor.addSystemEventTrigger("before", "shutdown", service.stopService)
-        onRunning(None)
+        onRunning()
 
     reactor.callWhenRunning(whenRunning)
     _log.info(
@@ -549,12 +555,18 @@ def runApp(config: ServerOptions) -> int:
     msg(f"Loading {getattr(config, 'givenPython', config['python'])}...")
     msg("Loaded.")
     _writePidfile(config["pidfile"])
+    error: str | None = "twistd stopped unexpectedly"
     try:
-        return _serve(config, application, service, logFile, statusFD)
+        status, error = _serve(config, application, service, logFile, statusFD)
+        return status
     finally:
         _removePidfile(config["pidfile"])
         if logFile is not None:
             logFile.flush()
+        # A failed start is reported only now, so that the daemonizing command returns
+        # after the daemon's pidfile is gone.
+        if error is not None:
+            _report(statusFD, False, error)
 
 
 def _serve(
@@ -563,20 +575,20 @@ def _serve(
     service: Any,
     logFile: _LogFile | None,
     statusFD: int | None,
-) -> int:
+) -> tuple[int, str | None]:
+    """Start, run and stop the services; return the exit status and, when the start
+    failed, the error to report to a daemonizing parent."""
     try:
         service.privilegedStartService()
     except Exception as e:
         _log.failure("Failed to start the application's services")
-        _report(statusFD, False, f"privilegedStartService failed: {e}")
-        return 1
+        return 1, f"privilegedStartService failed: {e}"
     uid, gid = _ids(config, application)
     try:
         _shedPrivileges(config["euid"], uid, gid)
     except OSError as e:
         msg(f"failed to set uid/gid {uid}/{gid}: {e} (are you root?) -- exiting.")
-        _report(statusFD, False, f"failed to set uid/gid {uid}/{gid}: {e}")
-        return 1
+        return 1, f"failed to set uid/gid {uid}/{gid}: {e}"
 
     if config["workers"] > 1:
         slots: list[tuple[int, list[socket.socket]]] = []
@@ -585,22 +597,19 @@ def _serve(
                 slots = _reusePortSockets(config["workers"])
             except OSError as e:
                 _log.failure("Could not make per-worker SO_REUSEPORT sockets")
-                _report(statusFD, False, f"--worker-sockets reuseport failed: {e}")
-                return 1
-        return _supervise(config, service, logFile, statusFD, slots)
+                return 1, f"--worker-sockets reuseport failed: {e}"
+        return _supervise(config, service, logFile, statusFD, slots), None
 
-    ended = _runReactor(
-        config, service, logFile, lambda error: _report(statusFD, error is None, error or "")
-    )
+    ended = _runReactor(config, service, logFile, lambda: _report(statusFD, True))
     _log.info("Server Shut Down.")
     if ended.startError is not None:
-        return 1
+        return 1, ended.startError
     if ended.signal is not None:
         _removePidfile(config["pidfile"])
         if logFile is not None:
             logFile.flush()
         _exitWithSignal(ended.signal)
-    return 0
+    return 0, None
 
 
 # ---- --workers ------------------------------------------------------------------------------
@@ -697,7 +706,9 @@ def _supervise(
         pid = os.fork()
         if pid == 0:
             signal.pthread_sigmask(signal.SIG_SETMASK, previousMask)
-            if statusFD is not None:
+            # Still open only if the supervisor has not reported yet (first workers).
+            if statusFD is not None and statusFD not in _reported:
+                _reported.add(statusFD)
                 os.close(statusFD)
             for fd, extras in slots:
                 if slot >= 2:
@@ -705,7 +716,7 @@ def _supervise(
                 for extra in extras:
                     extra.close()
             try:
-                ended = _runReactor(config, service, logFile, lambda error: None)
+                ended = _runReactor(config, service, logFile, lambda: None)
                 _log.info("Server Shut Down.")
                 if logFile is not None:
                     logFile.flush()
