@@ -445,3 +445,48 @@ def test_log_file_reopen_keeps_the_old_file_when_the_path_is_gone(tmp_path: Path
     log.close()
     assert (moved / "a.log").read_text() == "before\nafter\n"
     assert not directory.exists()
+
+
+def test_daemon_with_workers_restarts_a_killed_worker(tmp_path: Path) -> None:
+    """A daemonized --workers supervisor writes its pidfile, restarts a killed worker (which
+    then serves), and stops everything on SIGTERM."""
+    pidfile = tmp_path / "sup.pid"
+    logfile = tmp_path / "sup.log"
+    result = subprocess.run(
+        _twistd(
+            "-y", _tac(tmp_path), "--workers", "2", "--pidfile", str(pidfile), "-l", str(logfile)
+        ),
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    supervisor = int(pidfile.read_text())
+    try:
+        started = [line for line in logfile.read_text().splitlines() if "started (pid" in line]
+        workers = {int(line.rsplit("pid ", 1)[1].rstrip(").")) for line in started}
+        assert len(workers) == 2 and supervisor not in workers
+        port = int((tmp_path / "port").read_text())
+        os.kill(min(workers), signal.SIGKILL)
+
+        async def until_replacement_serves() -> int:
+            async with asyncio.timeout(30):
+                while True:
+                    pid, echoed = await _echo(port)
+                    assert echoed == b"ping"
+                    if pid not in workers:
+                        return pid
+
+        replacement = asyncio.run(until_replacement_serves())
+        os.kill(supervisor, signal.SIGTERM)
+        assert _wait_gone(supervisor, 30)
+    finally:
+        if not _wait_gone(supervisor, 0):
+            os.kill(supervisor, signal.SIGKILL)
+    for pid in (*workers, replacement):
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
+    log = logfile.read_text()
+    assert "killed by SIGKILL" in log and log.count("killed by SIGTERM") == 2
+    assert not pidfile.exists()
