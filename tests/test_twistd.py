@@ -346,6 +346,8 @@ def test_daemon_writes_pidfile_and_stops_on_sigterm(tmp_path: Path) -> None:
     log = logfile.read_text()
     assert "tac-stopping" in log and "Server Shut Down." in log
     assert not pidfile.exists()
+    # A daemon's default umask is 077, as in Twisted: its log is private.
+    assert logfile.stat().st_mode & 0o777 == 0o600
 
 
 def test_sighup_reopens_the_log_file(tmp_path: Path) -> None:
@@ -353,7 +355,9 @@ def test_sighup_reopens_the_log_file(tmp_path: Path) -> None:
     pidfile = tmp_path / "daemon.pid"
     logfile = tmp_path / "app.log"
     result = subprocess.run(
-        _twistd("-y", _tac(tmp_path), "--pidfile", str(pidfile), "-l", str(logfile)),
+        _twistd(
+            "-y", _tac(tmp_path), "--pidfile", str(pidfile), "-l", str(logfile), "--umask", "022"
+        ),
         env=_env(tmp_path),
         capture_output=True,
         text=True,
@@ -384,6 +388,7 @@ def test_sighup_reopens_the_log_file(tmp_path: Path) -> None:
     assert "Log file reopened." in logfile.read_text()
     assert "Server Shut Down." in logfile.read_text()
     assert "Server Shut Down." not in rotated.read_text()
+    assert logfile.stat().st_mode & 0o777 == 0o644  # --umask 022
 
 
 @pytest.mark.asyncio(loop_factories=["asyncio"])
