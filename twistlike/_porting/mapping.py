@@ -68,7 +68,20 @@ _CORE: tuple[ModuleMapping, ...] = (
 )
 
 # -- services and the twistd runner (application/, usage) ------------------------------------
-_APPLICATION: tuple[ModuleMapping, ...] = ()
+_APPLICATION: tuple[ModuleMapping, ...] = (
+    ModuleMapping(
+        "twisted.application.service", "twistlike.application.service", docs="services.md"
+    ),
+    ModuleMapping(
+        "twisted.application.internet", "twistlike.application.internet", docs="services.md"
+    ),
+    ModuleMapping(
+        "twisted.application.strports", "twistlike.application.strports", docs="services.md"
+    ),
+    ModuleMapping("twisted.application.app", "twistlike.application.app", docs="services.md"),
+    ModuleMapping("twisted.scripts.twistd", "twistlike.application.twistd", docs="services.md"),
+    ModuleMapping("twisted.python.usage", "twistlike.usage", docs="services.md"),
+)
 
 # -- TLS (ssl) --------------------------------------------------------------------------------
 _TLS: tuple[ModuleMapping, ...] = ()
