@@ -47,7 +47,7 @@ _FEATURE_DOCS = {
 }
 
 
-def _maybeGlobalReactor(reactor: Any) -> Any:
+def maybe_global_reactor(reactor: Any) -> Any:
     """``reactor``, or twistlike's global reactor when it is None."""
     if reactor is None:
         from twistlike import reactor as globalReactor
@@ -58,7 +58,7 @@ def _maybeGlobalReactor(reactor: Any) -> Any:
 
 def _reactorMethod(reactor: Any, name: str, method: str) -> Any:
     """The reactor's ``listenX``/``connectX`` method, or a clear error naming the feature."""
-    found = getattr(_maybeGlobalReactor(reactor), name, None)
+    found = getattr(maybe_global_reactor(reactor), name, None)
     if found is None:
         feature, docs = _FEATURE_DOCS.get(method, (f"reactor.{name}", "docs/services.md"))
         raise NotImplementedError(
@@ -291,7 +291,7 @@ class TimerService(Service):
         callable, args, kwargs = self.call
         # A new LoopingCall per start: a stopped one cannot be restarted with its old result.
         self._loop = LoopingCall(callable, *args, **kwargs)
-        self._loop.clock = _maybeGlobalReactor(self.clock)
+        self._loop.clock = maybe_global_reactor(self.clock)
         self._loopFinished: Deferred[Any] = self._loop.start(self.step, now=True)
         self._loopFinished.addErrback(self._failed)
 
@@ -704,7 +704,7 @@ class ClientService(Service):
             endpoint,
             factory,
             _defaultPolicy if retryPolicy is None else retryPolicy,
-            _maybeGlobalReactor(clock),
+            maybe_global_reactor(clock),
             prepareConnection,
             self._log,
         )

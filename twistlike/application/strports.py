@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from twistlike.application._internet import StreamServerEndpointService, _maybeGlobalReactor
+from twistlike.application._internet import StreamServerEndpointService, maybe_global_reactor
 from twistlike.endpoints import serverFromString
 from twistlike.failure import Failure
 
@@ -26,7 +26,7 @@ def service(description: str, factory: Any, reactor: Any = None) -> StreamServer
         ValueError: ``description`` is not a valid server endpoint description.
     """
     svc = StreamServerEndpointService(
-        serverFromString(_maybeGlobalReactor(reactor), description), factory
+        serverFromString(maybe_global_reactor(reactor), description), factory
     )
     svc._raiseSynchronously = True
     return svc
@@ -42,7 +42,8 @@ def listen(description: str, factory: Any) -> Any:
         twistlike.error.CannotListenError: the address could not be bound.
     """
     outcome: list[Any] = []
-    serverFromString(_maybeGlobalReactor(None), description).listen(factory).addBoth(outcome.append)
+    endpoint = serverFromString(maybe_global_reactor(None), description)
+    endpoint.listen(factory).addBoth(outcome.append)
     # twistlike's server endpoints bind synchronously, so the outcome is already known.
     if not outcome:
         raise RuntimeError(f"listening on {description!r} did not complete synchronously")
