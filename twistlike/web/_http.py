@@ -829,13 +829,19 @@ class HTTPChannel(Protocol):
         self._conn = h11.Connection(h11.SERVER, max_incomplete_event_size=self.totalHeadersSize)
         now = self._clock().seconds()
         self._lastActivity = now
-        self._startCycle(now)
+        self._startCycle(now, first=True)
 
-    def _startCycle(self, now: float) -> None:
-        """A new request may begin: arm the header deadline and the idle timer."""
+    def _startCycle(self, now: float, first: bool = False) -> None:
+        """A new request may begin: arm the header deadline and the idle timer.
+
+        The header deadline runs from the connection's start for its first request, and
+        from the first byte of each later one (between requests the idle timeout rules).
+        """
         self._bodyReceived = 0
         when: float | None = None
-        if self.header_timeout is not None:
+        conn = self._conn
+        pending = conn is not None and bool(conn.trailing_data[0])
+        if self.header_timeout is not None and (first or pending):
             self._headerDeadline = now + self.header_timeout
             when = self._headerDeadline
         else:
@@ -854,8 +860,17 @@ class HTTPChannel(Protocol):
         conn = self._conn
         if conn is None or self._closing:
             return
-        if self.timeOut is not None:
-            self._lastActivity = self._clock().seconds()
+        if self.timeOut is not None or self._headerDeadline is None:
+            now = self._clock().seconds()
+            self._lastActivity = now
+            if (
+                self._headerDeadline is None
+                and self.header_timeout is not None
+                and self._request is None
+                and conn.their_state is h11.IDLE
+            ):
+                self._headerDeadline = now + self.header_timeout
+                self._arm(self._headerDeadline, now)
         try:
             conn.receive_data(data)
         except RuntimeError:
@@ -914,6 +929,15 @@ class HTTPChannel(Protocol):
         if len(raw) > self.maxHeaders:
             self._rejectAndClose(431, b"too many request headers")
             return
+        # h11 bounds what it buffers of an incomplete head; a head that arrived whole is
+        # measured here, so the limit does not depend on how the bytes were segmented.
+        limit = self.totalHeadersSize
+        if len(event.target) > limit:
+            self._rejectAndClose(414, b"the request target is longer than %d bytes" % (limit,))
+            return
+        if len(event.target) + sum(len(k) + len(v) + 4 for k, v in raw) > limit:
+            self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
+            return
         headers = Headers()
         length: int | None = None
         hasLength = False
@@ -938,9 +962,9 @@ class HTTPChannel(Protocol):
             length = None
         elif not hasLength:
             length = 0
-        limit = self.max_body_size
-        if limit is not None and length is not None and length > limit:
-            self._rejectAndClose(413, b"the request body is larger than %d bytes" % (limit,))
+        maxBody = self.max_body_size
+        if maxBody is not None and length is not None and length > maxBody:
+            self._rejectAndClose(413, b"the request body is larger than %d bytes" % (maxBody,))
             return
         request = self.requestFactory(self, queued=False)
         request.requestHeaders = headers
