@@ -65,6 +65,13 @@ _weekdayname_lower = [name.lower() for name in _weekdayname]
 _monthname_lower = [name and name.lower() for name in _monthname]
 
 
+class PotentialDataLoss(Exception):
+    """A body ended by the connection closing: it may have been cut short.
+
+    Twisted: twisted.web.http.PotentialDataLoss.
+    """
+
+
 # ------------------------------------------------------------------------------------------
 # Helpers with Twisted's names
 
