@@ -148,6 +148,13 @@ CASES: dict[str, tuple[bytes, bytes]] = {
     "directory-index": (_get(b"/sub/"), b"GET"),
     "no-trailing-slash": (_get(b"/sub"), b"GET"),
     "http10": (b"GET /echo/old HTTP/1.0\r\nHost: localhost\r\n\r\n", b"GET"),
+    "wsgi-environ": (
+        b"POST /wsgi/a/b?q=1 HTTP/1.1\r\nHost: localhost\r\nContent-Length: 4\r\n"
+        b"X-Multi: 1\r\nX-Multi: 2\r\nConnection: close\r\n\r\nbody",
+        b"POST",
+    ),
+    "wsgi-stream": (_get(b"/wsgi/stream"), b"GET"),
+    "wsgi-error": (_get(b"/wsgi/fail"), b"GET"),
 }
 
 

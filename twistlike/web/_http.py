@@ -621,7 +621,12 @@ class Request:
             return
         if not self.startedWriting:
             self.write(b"")
-        self.channel.endResponse()
+        endResponse = getattr(self.channel, "endResponse", None)
+        if endResponse is not None:
+            endResponse()
+        elif self.chunked:
+            # A channel of the application's own (not HTTPChannel): Twisted's framing.
+            self.channel.write(b"0\r\n\r\n")
         factory = getattr(self.channel, "factory", None)
         if factory is not None:
             factory.log(self)
