@@ -1032,6 +1032,7 @@ class Agent(_AgentBase):
 
             return connectTCP
         connectSSL = getattr(self._reactor, "connectSSL", None)
+        # Divergence from Twisted: without twistlike's TLS feature, https fails clearly.
         if connectSSL is None:
             raise error.SchemeNotSupported(_TLS_MISSING)
         creator = self._policyForHTTPS.creatorForNetloc(host, port)

@@ -728,6 +728,7 @@ class HTTPChannel(Protocol):
     abortTimeout: float | None = 15
     timeOut: float | None = _REQUEST_TIMEOUT
     max_body_size: int | None = None
+    # Divergence from Twisted: a header timeout (Twisted has only the 12-hour idle timeout).
     header_timeout: float | None = 60.0
     requestFactory: Callable[..., Any] = Request
     factory: Any = None
@@ -1031,6 +1032,8 @@ class HTTPChannel(Protocol):
         try:
             data = conn.send(event)
         except h11.LocalProtocolError:
+            # Divergence from Twisted: a response that breaks its own framing (say more bytes
+            # than its Content-Length) is aborted instead of sent corrupted.
             log_failure(
                 Failure(), "Invalid HTTP response; aborting the connection", namespace=_log_ns
             )
@@ -1043,6 +1046,8 @@ class HTTPChannel(Protocol):
 
     def writeHeaders(self, version: bytes, code: bytes, reason: bytes, headers: Headers) -> None:
         """Send the status line and headers. Twisted: HTTPChannel.writeHeaders."""
+        # Divergence from Twisted: h11 writes "HTTP/1.1" whatever ``version`` the client used
+        # (with Connection: close and close-delimited framing for an HTTP/1.0 client).
         self._send(
             h11.Response(
                 status_code=int(code),
@@ -1092,6 +1097,8 @@ class HTTPChannel(Protocol):
 
     def _rejectAndClose(self, status: int, why: bytes) -> None:
         """Answer a hostile or broken request with ``status`` and a short text, then close."""
+        # Divergence from Twisted: the precise 4xx and a one-line reason, where Twisted
+        # writes a bare "400 Bad Request" for every kind of bad request.
         if self._closing:
             return
         request, self._request = self._request, None

@@ -25,6 +25,7 @@ _log_ns = "twistlike.web.server"
 NOT_DONE_YET = 1
 
 #: The Server header twistlike sends.
+# Divergence from Twisted: "twistlike/<version>", not "TwistedWeb/<version>".
 version = b"twistlike/" + __version__.encode("ascii")
 
 #: Methods the server knows: a resource without them answers 405, other methods 501.
@@ -133,6 +134,7 @@ class Request(_http.Request):
 
     def _renderLater(self, resrc: Any, body: Any, fakeHead: bool = False) -> None:
         """twistlike: a render method returned a Deferred or a coroutine."""
+        # Divergence from Twisted: Twisted answers 500 "Request did not return bytes" here.
         d: Deferred[Any] = body if isinstance(body, Deferred) else ensureDeferred(body)
 
         def rendered(result: Any) -> None:
@@ -443,6 +445,8 @@ class Site(_http.HTTPFactory):
 
     def buildProtocol(self, addr: Any) -> Any:
         """A channel that makes this site's requests. Twisted: Site.buildProtocol."""
+        # Divergence from Twisted: the HTTPChannel itself, without the HTTP/2-negotiating
+        # _GenericHTTPChannelProtocol proxy around it.
         channel = _http.HTTPFactory.buildProtocol(self, addr)
         channel.requestFactory = self.requestFactory
         channel.site = self  # type: ignore[attr-defined]

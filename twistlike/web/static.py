@@ -553,6 +553,8 @@ class DirectoryLister(resource.Resource):
     Twisted: twisted.web.static.DirectoryLister.
     """
 
+    # Divergence from Twisted: the same columns, escaping and links, in twistlike's markup.
+
     template = """<html>
 <head>
 <title>%(header)s</title>

@@ -313,7 +313,8 @@ class DummyRequest:
         return IPv4Address("TCP", "127.0.0.1", 80)
 
     def isSecure(self) -> bool:
-        """Twisted: DummyRequest.isSecure."""
+        """Whether ``setHost(..., ssl=1)`` made the request secure."""
+        # Divergence from Twisted: its DummyRequest lacks isSecure (its setHost fails).
         return bool(self._forceSSL)
 
     def setHost(self, host: bytes, port: int, ssl: int = 0) -> None:
