@@ -102,6 +102,20 @@ def parse_qs(
     return result
 
 
+_dateCache: list[Any] = [-1, b""]
+
+
+def _nowString() -> bytes:
+    """datetimeToString() for now, computed once per second (a header on every response)."""
+    now = int(time.time())
+    cache = _dateCache
+    if cache[0] != now:
+        cache[0] = now
+        cache[1] = datetimeToString(now)
+    value: bytes = cache[1]
+    return value
+
+
 def datetimeToString(msSinceEpoch: float | None = None) -> bytes:
     """Format epoch seconds (now by default) as an HTTP date: ``b"Sun, 06 Nov 1994 08:49:37 GMT"``.
 
@@ -749,6 +763,9 @@ class HTTPChannel(Protocol):
         self._method = b""
         self._target = b""
         self._version = b""
+        self._held = b""
+        self._peer: Any = None
+        self._host: Any = None
 
     # ---- clock ---------------------------------------------------------------------------
 
@@ -938,7 +955,7 @@ class HTTPChannel(Protocol):
         self._headerDeadline = None
         conn = self._conn
         assert conn is not None
-        raw = event.headers.raw_items()
+        raw = event.headers.raw_items()  # h11 has validated every name and value
         if len(raw) > self.maxHeaders:
             self._rejectAndClose(431, b"too many request headers")
             return
@@ -951,22 +968,16 @@ class HTTPChannel(Protocol):
         if len(event.target) + sum(len(k) + len(v) + 4 for k, v in raw) > limit:
             self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
             return
-        headers = Headers()
-        length: int | None = None
-        hasLength = False
-        hasEncoding = False
         try:
-            for name, value in raw:
-                headers.addRawHeader(name, value)
-                lowered = name.lower()
-                if lowered == b"content-length":
-                    hasLength = True
-                    length = int(value)
-                elif lowered == b"transfer-encoding":
-                    hasEncoding = True
+            headers = Headers._fromValidated(raw)
         except InvalidHeaderName as e:
             self._rejectAndClose(400, b"invalid header name " + repr(e.args[0]).encode())
             return
+        rawHeaders = headers._rawHeaders
+        lengths = rawHeaders.get(b"Content-Length")
+        hasLength = lengths is not None
+        hasEncoding = b"Transfer-Encoding" in rawHeaders
+        length: int | None = int(lengths[0]) if lengths else None
         if hasLength and hasEncoding:
             # RFC 9112 section 6.1: such a message may be an attempt at request smuggling.
             self._rejectAndClose(400, b"both Content-Length and Transfer-Encoding")
@@ -1024,8 +1035,12 @@ class HTTPChannel(Protocol):
 
     # ---- the response side, called by Request -------------------------------------------
 
-    def _send(self, event: Any) -> bool:
-        """Send one h11 event; on a framing error by the application, log and abort."""
+    def _send(self, event: Any, hold: bool = False) -> bool:
+        """Send one h11 event; on a framing error by the application, log and abort.
+
+        With ``hold``, the bytes wait for the next event's, so that a response head and its
+        body leave in one write (one system call, one TCP segment for a small response).
+        """
         conn = self._conn
         if conn is None or self._closing:
             return False
@@ -1038,9 +1053,16 @@ class HTTPChannel(Protocol):
                 Failure(), "Invalid HTTP response; aborting the connection", namespace=_log_ns
             )
             self._closing = True
+            self._held = b""
             self.transport.abortConnection()
             return False
-        if data:
+        held = self._held
+        if held:
+            data = held + data if data else held
+            self._held = b""
+        if hold:
+            self._held = data
+        elif data:
             self.transport.write(data)
         return True
 
@@ -1053,13 +1075,22 @@ class HTTPChannel(Protocol):
                 status_code=int(code),
                 headers=[(k, v) for k, values in headers.getAllRawHeaders() for v in values],
                 reason=reason,
-            )
+            ),
+            hold=True,
         )
 
     def write(self, data: bytes) -> None:
         """Send part of the body (h11 frames it: chunked or counted). Twisted: HTTPChannel.write."""
         if data:
             self._send(h11.Data(data=data))
+        elif self._held:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Send a held response head now (``write(b"")`` asks for the headers to go out)."""
+        held, self._held = self._held, b""
+        if held and not self._closing:
+            self.transport.write(held)
 
     def writeSequence(self, iovec: Sequence[bytes]) -> None:
         """Twisted: HTTPChannel.writeSequence."""
@@ -1120,12 +1151,18 @@ class HTTPChannel(Protocol):
     # ---- transport passthrough ------------------------------------------------------------
 
     def getPeer(self) -> Any:
-        """Twisted: HTTPChannel.getPeer."""
-        return self.transport.getPeer()
+        """Twisted: HTTPChannel.getPeer (asked once per connection, then remembered)."""
+        peer = self._peer
+        if peer is None:
+            peer = self._peer = self.transport.getPeer()
+        return peer
 
     def getHost(self) -> Any:
-        """Twisted: HTTPChannel.getHost."""
-        return self.transport.getHost()
+        """Twisted: HTTPChannel.getHost (asked once per connection, then remembered)."""
+        host = self._host
+        if host is None:
+            host = self._host = self.transport.getHost()
+        return host
 
     def isSecure(self) -> bool:
         """Whether the transport is TLS (it has a TLS connection object or a peer certificate)."""

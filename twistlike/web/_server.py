@@ -9,7 +9,7 @@ from binascii import hexlify
 from collections.abc import Callable
 from html import escape
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote_to_bytes
 
 from twistlike import __version__
 from twistlike._core.log import log_failure
@@ -62,7 +62,7 @@ class Request(_http.Request):
         """Find the resource for this request and render it. Twisted: server.Request.process."""
         self.site = self.channel.site
         self.setHeader(b"Server", version)
-        self.setHeader(b"Date", _http.datetimeToString())
+        self.setHeader(b"Date", _http._nowString())
         self.prepath = []
         self.postpath = [_unquote(seg) for seg in self.path[1:].split(b"/")]
         if self.path == b"*":
@@ -318,8 +318,8 @@ class Request(_http.Request):
 
 
 def _unquote(segment: bytes) -> bytes:
-    from urllib.parse import unquote_to_bytes
-
+    if b"%" not in segment:
+        return segment
     return unquote_to_bytes(segment)
 
 

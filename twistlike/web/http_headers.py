@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import AnyStr, TypeVar, overload
+from typing import Any, AnyStr, TypeVar, overload
 
 __all__ = ["Headers", "InvalidHeaderName"]
 
@@ -70,6 +70,10 @@ def _encodeName(name: str | bytes) -> bytes:
 
 
 def _encodeValue(value: str | bytes) -> bytes:
+    if type(value) is bytes:
+        if b"\r" in value or b"\n" in value:
+            return _LINEAR_WHITESPACE.sub(b" ", value)
+        return value
     if isinstance(value, str):
         value = value.encode("utf-8")
     elif not isinstance(value, bytes):
@@ -108,6 +112,22 @@ class Headers:
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+    @classmethod
+    def _fromValidated(cls, pairs: Any) -> Headers:
+        """Headers from (name, value) pairs an HTTP parser (h11) has validated already."""
+        new = cls()
+        raw = new._rawHeaders
+        for name, value in pairs:
+            key = _canonical.get(name)
+            if key is None:
+                key = _encodeName(name)
+            values = raw.get(key)
+            if values is None:
+                raw[key] = [value]
+            else:
+                values.append(value)
+        return new
 
     def copy(self) -> Headers:
         """Return an independent copy. Twisted: Headers.copy."""
