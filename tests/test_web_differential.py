@@ -154,6 +154,8 @@ CASES: dict[str, tuple[bytes, bytes]] = {
         b"POST",
     ),
     "wsgi-stream": (_get(b"/wsgi/stream"), b"GET"),
+    "gzip-encoded": (_get(b"/encoded", b"Accept-Encoding: deflate, gzip\r\n"), b"GET"),
+    "gzip-not-accepted": (_get(b"/encoded", b"Accept-Encoding: br\r\n"), b"GET"),
     "wsgi-error": (_get(b"/wsgi/fail"), b"GET"),
 }
 

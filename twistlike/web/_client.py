@@ -1221,6 +1221,96 @@ class BrowserLikeRedirectAgent(RedirectAgent):
     _seeOtherResponses = [301, 302, 303, 308]
 
 
+class _FakeStdlibRequest:
+    """What http.cookiejar needs to know of a request (urllib.request.Request's API)."""
+
+    def __init__(self, uri: bytes) -> None:
+        self.uri = uri.decode("ascii")
+        self.headers: dict[str, str] = {}
+        parsed = URI.fromBytes(uri)
+        self.type = parsed.scheme.decode("ascii")
+        self.host = parsed.host.decode("ascii")
+        if (self.type, parsed.port) not in (("http", 80), ("https", 443)):
+            self.host += f":{parsed.port}"
+        self.origin_req_host = self.host
+        self.unverifiable = False
+
+    def has_header(self, header: str) -> bool:
+        return header in self.headers
+
+    def add_unredirected_header(self, name: str, value: str) -> None:
+        self.headers[name] = value
+
+    def get_full_url(self) -> str:
+        return self.uri
+
+    def get_header(self, name: str, default: str | None = None) -> str | None:
+        return self.headers.get(name, default)
+
+    def get_host(self) -> str:
+        return self.host
+
+    def get_type(self) -> str:
+        return self.type
+
+    def is_unverifiable(self) -> bool:
+        return False
+
+
+class _FakeStdlibResponse:
+    """What http.cookiejar needs of a response: ``info().get_all(name, default)``."""
+
+    def __init__(self, response: Any) -> None:
+        self.response = response
+
+    def info(self) -> _FakeStdlibResponse:
+        return self
+
+    def get_all(self, name: str, default: Any = None) -> Any:
+        values = self.response.headers.getRawHeaders(name.encode("ascii"))
+        if values is None:
+            return default
+        return [v.decode("latin-1") for v in values]
+
+
+@implementer(IAgent)
+class CookieAgent:
+    """Sends the cookies of ``cookieJar`` with each request and stores the ones received.
+
+    Twisted: twisted.web.client.CookieAgent.
+
+    Args:
+        agent: the wrapped agent.
+        cookieJar: an ``http.cookiejar.CookieJar``.
+    """
+
+    def __init__(self, agent: Any, cookieJar: Any) -> None:
+        self._agent = agent
+        self.cookieJar = cookieJar
+
+    def request(
+        self, method: bytes, uri: bytes, headers: Headers | None = None, bodyProducer: Any = None
+    ) -> Deferred[Any]:
+        """Send a request with the jar's cookies (unless a Cookie header is given).
+
+        Twisted: CookieAgent.request.
+        """
+        actualHeaders = headers if headers is not None else Headers()
+        lastRequest = _FakeStdlibRequest(uri)
+        if not actualHeaders.hasHeader(b"cookie"):
+            self.cookieJar.add_cookie_header(lastRequest)
+            cookieHeader = lastRequest.get_header("Cookie", None)
+            if cookieHeader is not None:
+                actualHeaders = actualHeaders.copy()
+                actualHeaders.addRawHeader(b"cookie", cookieHeader.encode("latin-1"))
+        d = self._agent.request(method, uri, actualHeaders, bodyProducer)
+        return cast(Deferred[Any], d.addCallback(self._extractCookies, lastRequest))
+
+    def _extractCookies(self, response: Any, request: _FakeStdlibRequest) -> Any:
+        self.cookieJar.extract_cookies(_FakeStdlibResponse(response), request)
+        return response
+
+
 class GzipDecoder:
     """Wraps a Response whose body is gzip- (or deflate-) encoded; delivers it decoded.
 

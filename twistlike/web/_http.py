@@ -201,6 +201,49 @@ def toChunk(data: bytes) -> tuple[bytes, ...]:
     return (b"%x" % (len(data),), b"\r\n", data, b"\r\n")
 
 
+def fromChunk(data: bytes) -> tuple[bytes, bytes]:
+    """Split one HTTP chunk off ``data``: ``(chunk, rest)``. Twisted: http.fromChunk.
+
+    Raises:
+        ValueError: the chunk's size line or its CRLF ending is malformed.
+    """
+    prefix, rest = data.split(b"\r\n", 1)
+    text = prefix.strip()
+    if not text or not all(c in b"0123456789abcdefABCDEF" for c in text):
+        raise ValueError(f"invalid chunk size {prefix!r}")
+    length = int(text, 16)
+    if rest[length : length + 2] != b"\r\n":
+        raise ValueError("chunk must end with CRLF")
+    return rest[:length], rest[length + 2 :]
+
+
+def parseContentRange(header: str) -> tuple[int, int, int | None]:
+    """Parse ``"bytes start-end/length"`` (length may be ``*``). Twisted: parseContentRange.
+
+    Raises:
+        ValueError: not a bytes range.
+    """
+    kind, other = header.strip().split()
+    if kind.lower() != "bytes":
+        raise ValueError(f"a range of type {kind!r} is not supported")
+    startend, realLength = other.split("/")
+    start, end = map(int, startend.split("-"))
+    return start, end, None if realLength == "*" else int(realLength)
+
+
+def urlparse(url: bytes) -> Any:
+    """urllib.parse.urlparse for bytes URLs, giving bytes parts. Twisted: http.urlparse.
+
+    Raises:
+        TypeError: ``url`` is not bytes.
+    """
+    from urllib.parse import urlparse as stdlibUrlparse
+
+    if not isinstance(url, bytes):
+        raise TypeError("url must be bytes, not unicode")
+    return stdlibUrlparse(url)
+
+
 def _escape(value: str | bytes) -> str:
     """Escape a value for the combined log format (quotes and backslashes, as repr does)."""
     if isinstance(value, bytes):

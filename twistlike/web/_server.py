@@ -5,6 +5,8 @@ from __future__ import annotations
 import copy
 import inspect
 import os
+import re
+import zlib
 from binascii import hexlify
 from collections.abc import Callable
 from html import escape
@@ -51,6 +53,7 @@ class Request(_http.Request):
     prepath: list[bytes]
     postpath: list[bytes]
     _inFakeHead = False
+    _encoder: Any = None
     _insecureSession: Any = None
     _secureSession: Any = None
 
@@ -70,6 +73,10 @@ class Request(_http.Request):
             return
         try:
             resrc = self.site.getResourceFor(self)
+            if resource._IEncodingResource.providedBy(resrc):
+                encoder = resrc.getEncoder(self)
+                if encoder is not None:
+                    self._encoder = encoder
             self.render(resrc)
         except BaseException:
             self.processingFailed(Failure())
@@ -229,7 +236,18 @@ class Request(_http.Request):
             ):
                 self.responseHeaders.setRawHeaders(b"Content-Type", [self.defaultContentType])
         if not self._inFakeHead:
+            if self._encoder is not None:
+                data = self._encoder.encode(data)
             _http.Request.write(self, data)
+
+    def finish(self) -> None:
+        """Flush an encoder, then finish. Twisted: server.Request.finish."""
+        encoder = self._encoder
+        if encoder is not None and not self._disconnected and not self.finished:
+            data = encoder.finish()
+            if data:
+                _http.Request.write(self, data)
+        _http.Request.finish(self)
 
     # ---- URLs -----------------------------------------------------------------------------
 
@@ -390,6 +408,50 @@ class Session:
         for key in removed:
             del self._adapterCache[key]
         return removed
+
+
+class _GzipEncoder:
+    """Compresses one response with gzip."""
+
+    def __init__(self, compressLevel: int, request: Any) -> None:
+        self._zlibCompressor = zlib.compressobj(compressLevel, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        self._request = request
+
+    def encode(self, data: bytes) -> bytes:
+        """Compress ``data`` (the length is no longer known: the response goes chunked)."""
+        request = self._request
+        if request is not None:
+            request.responseHeaders.removeHeader(b"content-length")
+        return self._zlibCompressor.compress(data)
+
+    def finish(self) -> bytes:
+        """The end of the compressed stream."""
+        remain = self._zlibCompressor.flush()
+        self._request = None
+        return remain
+
+
+class GzipEncoderFactory:
+    """Gzip-encodes responses of requests that accept it (with EncodingResourceWrapper).
+
+    Twisted: twisted.web.server.GzipEncoderFactory.
+    """
+
+    _gzipCheckRegex = re.compile(rb"(:?^|[\s,])gzip(:?$|[\s,])")
+    compressLevel = 9
+
+    def encoderForRequest(self, request: Any) -> _GzipEncoder | None:
+        """An encoder when the request's Accept-Encoding names gzip, else None.
+
+        Twisted: GzipEncoderFactory.encoderForRequest.
+        """
+        accept = b",".join(request.requestHeaders.getRawHeaders(b"accept-encoding", []))
+        if not self._gzipCheckRegex.search(accept):
+            return None
+        encoding = request.responseHeaders.getRawHeaders(b"content-encoding")
+        value = b",".join([*encoding, b"gzip"]) if encoding else b"gzip"
+        request.responseHeaders.setRawHeaders(b"content-encoding", [value])
+        return _GzipEncoder(self.compressLevel, request)
 
 
 class Site(_http.HTTPFactory):

@@ -16,10 +16,13 @@ from twistlike.web._http import (
     combinedLogFormatter,
     datetimeToLogString,
     datetimeToString,
+    fromChunk,
     parse_qs,
+    parseContentRange,
     stringToDatetime,
     timegm,
     toChunk,
+    urlparse,
 )
 from twistlike.web._responses import RESPONSES
 
@@ -124,10 +127,13 @@ __all__ = [
     "combinedLogFormatter",
     "datetimeToLogString",
     "datetimeToString",
+    "fromChunk",
+    "parseContentRange",
     "parse_qs",
     "stringToDatetime",
     "timegm",
     "toChunk",
+    "urlparse",
 ]
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.

@@ -21,6 +21,7 @@ from zope.interface import Attribute, Interface, implementer  # type: ignore[imp
 from twistlike.web.error import UnsupportedMethod
 
 __all__ = [
+    "EncodingResourceWrapper",
     "ErrorPage",
     "ForbiddenResource",
     "IResource",
@@ -238,3 +239,53 @@ class ForbiddenResource(ErrorPage):
 
     def __init__(self, message: str = "Sorry, resource is forbidden.") -> None:
         ErrorPage.__init__(self, _FORBIDDEN, "Forbidden Resource", message)
+
+
+class _IEncodingResource(Interface):
+    """A resource that may encode its response (gzip ...)."""
+
+    def getEncoder(request: Any) -> Any:
+        """Return an encoder for ``request``, or None."""
+
+
+@implementer(_IEncodingResource, IResource)
+class EncodingResourceWrapper:
+    """Wraps a resource so that its responses are encoded by the first willing encoder.
+
+    Twisted: twisted.web.resource.EncodingResourceWrapper.
+
+    Args:
+        original: the wrapped resource (everything else is delegated to it).
+        encoders: encoder factories, such as ``server.GzipEncoderFactory()``.
+    """
+
+    def __init__(self, original: Any, encoders: list[Any]) -> None:
+        self.original = original
+        self._encoders = encoders
+
+    @property
+    def isLeaf(self) -> Any:
+        return self.original.isLeaf
+
+    def getChildWithDefault(self, name: bytes, request: Any) -> Any:
+        """Twisted: delegated to the wrapped resource."""
+        return self.original.getChildWithDefault(name, request)
+
+    def putChild(self, path: bytes, child: Any) -> None:
+        """Twisted: delegated to the wrapped resource."""
+        self.original.putChild(path, child)
+
+    def render(self, request: Any) -> Any:
+        """Twisted: delegated to the wrapped resource."""
+        return self.original.render(request)
+
+    def getEncoder(self, request: Any) -> Any:
+        """The first encoder that accepts ``request``, or None.
+
+        Twisted: EncodingResourceWrapper.getEncoder.
+        """
+        for factory in self._encoders:
+            encoder = factory.encoderForRequest(request)
+            if encoder is not None:
+                return encoder
+        return None

@@ -6,9 +6,25 @@ twistlike adds one convenience: a render method may be ``async def`` or return a
 and the response is written when it fires (docs/web.md).
 """
 
-from twistlike.web._server import NOT_DONE_YET, Request, Session, Site, supportedMethods, version
+from twistlike.web._server import (
+    NOT_DONE_YET,
+    GzipEncoderFactory,
+    Request,
+    Session,
+    Site,
+    supportedMethods,
+    version,
+)
 
-__all__ = ["NOT_DONE_YET", "Request", "Session", "Site", "supportedMethods", "version"]
+__all__ = [
+    "NOT_DONE_YET",
+    "GzipEncoderFactory",
+    "Request",
+    "Session",
+    "Site",
+    "supportedMethods",
+    "version",
+]
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
 for _name in __all__:
