@@ -129,6 +129,9 @@ CASES: dict[str, tuple[bytes, bytes]] = {
     ),
     "not-found": (_get(b"/missing/deeper"), b"GET"),
     "forbidden": (_get(b"/forbidden"), b"GET"),
+    "pages-error": (_get(b"/page-error/deeper"), b"GET"),
+    "pages-not-found": (_get(b"/page-missing"), b"GET"),
+    "pages-forbidden": (_get(b"/page-forbidden", method=b"HEAD"), b"HEAD"),
     "error-page": (_get(b"/error/x"), b"GET"),
     "method-not-allowed": (_get(b"/echo", method=b"PUT"), b"PUT"),
     "post-not-allowed": (

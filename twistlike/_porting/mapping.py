@@ -80,6 +80,7 @@ _POSIX: tuple[ModuleMapping, ...] = ()
 _WEB: tuple[ModuleMapping, ...] = (
     ModuleMapping("twisted.web", "twistlike.web", docs="web.md"),
     ModuleMapping("twisted.web.resource", "twistlike.web.resource", docs="web.md"),
+    ModuleMapping("twisted.web.pages", "twistlike.web.pages", docs="web.md"),
     ModuleMapping("twisted.web.server", "twistlike.web.server", docs="web.md"),
     ModuleMapping("twisted.web.http", "twistlike.web.http", docs="web.md"),
     ModuleMapping("twisted.web.http_headers", "twistlike.web.http_headers", docs="web.md"),

@@ -34,6 +34,7 @@ from twistlike.web.iweb import (
     UNKNOWN_LENGTH,
     IAgent,
     IBodyProducer,
+    IClientRequest,
     IPolicyForHTTPS,
     IResponse,
 )
@@ -478,6 +479,7 @@ _CONNECTION_CONTROL_HEADERS = frozenset(
 )
 
 
+@implementer(IClientRequest)
 class _Request:
     """What the client sends: Twisted's twisted.web._newclient.Request, in short."""
 

@@ -22,6 +22,7 @@ __all__ = [
     "IAccessLogFormatter",
     "IAgent",
     "IBodyProducer",
+    "IClientRequest",
     "IPolicyForHTTPS",
     "IRequest",
     "IResponse",
@@ -84,6 +85,17 @@ class IBodyProducer(Interface):
 
     def resumeProducing() -> None:  # type: ignore[misc]
         """Resume writing."""
+
+
+class IClientRequest(Interface):
+    """The request a client response answers (``response.request``).
+
+    Twisted: twisted.web.iweb.IClientRequest.
+    """
+
+    method = Attribute("The HTTP method, bytes.")
+    absoluteURI = Attribute("The absolute URI requested, bytes.")
+    headers = Attribute("The request's Headers.")
 
 
 class IResponse(Interface):
