@@ -43,9 +43,13 @@ def _serve(flavor: str) -> tuple[subprocess.Popen[bytes], int]:
 
 @pytest.fixture(scope="module")
 def servers() -> Iterator[dict[str, int]]:
-    started = [_serve("twisted"), _serve("twistlike")]
+    started = [_serve("twisted"), _serve("twistlike"), _serve("twistlike-uvloop")]
     try:
-        yield {"twisted": started[0][1], "twistlike": started[1][1]}
+        yield {
+            "twisted": started[0][1],
+            "twistlike": started[1][1],
+            "twistlike-uvloop": started[2][1],
+        }
     finally:
         for proc, _ in started:
             assert proc.stdin is not None
@@ -163,12 +167,14 @@ CASES: dict[str, tuple[bytes, bytes]] = {
 }
 
 
+@pytest.mark.parametrize("flavor", ["twistlike", "twistlike-uvloop"])
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_same_answer_as_twisted(servers: dict[str, int], case: str) -> None:
-    """twistlike.web answers each request with Twisted's status, headers and body."""
+def test_same_answer_as_twisted(servers: dict[str, int], case: str, flavor: str) -> None:
+    """twistlike.web (default loop and uvloop) answers each request with Twisted's status,
+    headers and body."""
     raw, method = CASES[case]
     expected = _exchange(servers["twisted"], raw, method)
-    actual = _exchange(servers["twistlike"], raw, method)
+    actual = _exchange(servers[flavor], raw, method)
     if case == "not-bytes":
         # The page shows reprs of the request and resource objects (addresses differ).
         assert actual[0][0] == expected[0][0]
@@ -181,7 +187,8 @@ def test_same_answer_as_twisted(servers: dict[str, int], case: str) -> None:
     assert actual == expected
 
 
-def test_pipelined_requests_answered_in_order(servers: dict[str, int]) -> None:
+@pytest.mark.parametrize("flavor", ["twistlike", "twistlike-uvloop"])
+def test_pipelined_requests_answered_in_order(servers: dict[str, int], flavor: str) -> None:
     """Three pipelined requests in one segment get three answers, in order, as from Twisted."""
     raw = (
         b"GET /echo/1 HTTP/1.1\r\nHost: localhost\r\n\r\n"
@@ -189,6 +196,6 @@ def test_pipelined_requests_answered_in_order(servers: dict[str, int]) -> None:
         b"GET /echo/3 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
     )
     expected = _exchange(servers["twisted"], raw, count=3)
-    actual = _exchange(servers["twistlike"], raw, count=3)
+    actual = _exchange(servers[flavor], raw, count=3)
     assert len(actual) == 3
     assert actual == expected

@@ -610,3 +610,45 @@ async def test_client_disconnect_reaches_notify_finish() -> None:
         assert result.check(ConnectionDone)
     finally:
         await port.stopListening()
+
+
+def test_expect_100_continue_gets_an_interim_response() -> None:
+    """A client that sends Expect: 100-continue gets 100 Continue before the final answer."""
+
+    class Sink(resource.Resource):
+        isLeaf = True
+
+        def render_POST(self, request: Any) -> bytes:
+            return b"got " + bytes(request.content.read())
+
+    rig = _Rig(Sink())
+    rig.send(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nExpect: 100-continue\r\n\r\n")
+    assert rig.transport.value() == b"HTTP/1.1 100 Continue\r\n\r\n"
+    rig.send(b"body")
+    assert rig.transport.value().endswith(b"got body")
+
+
+def test_write_refuses_str_and_channel_takes_a_clock() -> None:
+    """request.write(str) raises TypeError; channel.callLater = clock.callLater uses that
+    clock for the timeouts, as Twisted's tests do."""
+    requests: list[Any] = []
+
+    class Keep(resource.Resource):
+        isLeaf = True
+
+        def render_GET(self, request: Any) -> int:
+            requests.append(request)
+            return server.NOT_DONE_YET
+
+    rig = _Rig(Keep())
+    rig.send(_request())
+    with pytest.raises(TypeError):
+        requests[0].write("text")
+    other = Clock()
+    channel = rig.site.buildProtocol(None)
+    channel.callLater = other.callLater
+    transport = StringTransport()
+    channel.makeConnection(transport)
+    channel.dataReceived(b"GET / HTTP/1.1\r\n")
+    other.advance(61)
+    assert transport.value().startswith(b"HTTP/1.1 408 ")

@@ -331,7 +331,6 @@ class Request:
     sentLength = 0
     etag: bytes | None = None
     lastModified: int | None = None
-    args: dict[bytes, list[bytes]] = {}
     path: bytes = b""
     content: IO[bytes] | None = None
     _forceSSL = 0
@@ -353,6 +352,7 @@ class Request:
         self._parsePOSTFormSubmission = parsePOSTFormSubmission
         self.prepath: list[bytes] = []
         self.postpath: list[bytes] = []
+        self.args: dict[bytes, list[bytes]] = {}
 
     def __repr__(self) -> str:
         return (
@@ -621,7 +621,10 @@ class Request:
 
         Raises:
             RuntimeError: the request was already finished.
+            TypeError: ``data`` is not bytes.
         """
+        if type(data) is not bytes and not isinstance(data, bytes):
+            raise TypeError(f"Data must be bytes, not {type(data).__name__}: {data!r:.40}")
         if self.finished:
             raise RuntimeError("Request.write called on a request after Request.finish was called.")
         if self._disconnected:
@@ -755,10 +758,6 @@ class Request:
             channel.unregisterProducer()
         self.producer = None
 
-    def getSession(self, sessionInterface: Any = None) -> Any:
-        """Sessions need a Site: see twistlike.web.server.Request.getSession."""
-        raise NotImplementedError("getSession needs twistlike.web.server.Request")
-
 
 # ------------------------------------------------------------------------------------------
 # The channel: one connection, h11 underneath
@@ -816,6 +815,14 @@ class HTTPChannel(Protocol):
     def callLater(self) -> Callable[..., Any]:
         """The reactor's callLater (Twisted sets this attribute from the factory)."""
         return cast(Callable[..., Any], self._clock().callLater)
+
+    @callLater.setter
+    def callLater(self, value: Callable[..., Any]) -> None:
+        # Twisted's tests set ``channel.callLater = clock.callLater``: use that clock.
+        owner = getattr(value, "__self__", None)
+        if owner is None or not hasattr(owner, "seconds"):
+            raise TypeError("callLater must be the bound callLater of a reactor or Clock")
+        self._reactor = owner
 
     def _clock(self) -> Any:
         if self._reactor is None:
