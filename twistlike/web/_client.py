@@ -790,6 +790,7 @@ class _PooledProtocol(HTTP11ClientProtocol):
         HTTP11ClientProtocol.__init__(self, quiescentCallback)
         self._factory = factory
         self._lostCallbacks: list[Callable[[], object]] = []
+        self._watchedByPool = False
 
     def connectionMade(self) -> None:
         if not self._factory.deferred.called:
@@ -872,7 +873,8 @@ class HTTPConnectionPool:
             connection.transport.loseConnection()
 
         self._timeouts[connection] = self._reactor.callLater(self.cachedConnectionTimeout, expire)
-        if isinstance(connection, _PooledProtocol):
+        if isinstance(connection, _PooledProtocol) and not connection._watchedByPool:
+            connection._watchedByPool = True
             connection._lostCallbacks.append(lambda: self._remove(key, connection))
 
     def _remove(self, key: Any, connection: Any) -> None:
