@@ -308,3 +308,20 @@ async def test_headers_are_sent_and_host_added() -> None:
             assert await client.readBody(response) == b"127.0.0.1:%d|yes" % (portNumber,)
     finally:
         await port.stopListening()
+
+
+@pytest.mark.asyncio
+async def test_ipv6_loopback_round_trip() -> None:
+    """A Site listening on ::1 answers an Agent request to http://[::1]:port/."""
+    try:
+        port = reactor.listenTCP(0, server.Site(_Echo()), interface="::1")
+    except twerror.CannotListenError:
+        pytest.skip("no IPv6 loopback on this machine")
+    try:
+        async with asyncio.timeout(BOUND):
+            response = await client.Agent(reactor).request(
+                b"GET", b"http://[::1]:%d/six?x" % (port.getHost().port,)
+            )
+            assert await client.readBody(response) == b"uri=/six?x"
+    finally:
+        await port.stopListening()
