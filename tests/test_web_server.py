@@ -652,3 +652,24 @@ def test_write_refuses_str_and_channel_takes_a_clock() -> None:
     channel.dataReceived(b"GET / HTTP/1.1\r\n")
     other.advance(61)
     assert transport.value().startswith(b"HTTP/1.1 408 ")
+
+
+@pytest.mark.asyncio
+async def test_access_log_file_opened_by_listening(tmp_path: Any) -> None:
+    """Site(logPath=...) opens its log when a port starts using it and writes one line per
+    request; stopping the port closes it."""
+    path = tmp_path / "access.log"
+    site = server.Site(_Leaf(), logPath=str(path))
+    port = reactor.listenTCP(0, site, interface="127.0.0.1")
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port.getHost().port)
+        writer.write(_request(b"/logged", b"User-Agent: t\r\nConnection: close\r\n"))
+        async with asyncio.timeout(BOUND):
+            assert (await reader.read()).endswith(b"leaf:logged")
+        writer.close()
+        await writer.wait_closed()
+    finally:
+        await port.stopListening()
+    line = path.read_text()
+    assert line.startswith('"127.0.0.1" - - [')
+    assert line.endswith('] "GET /logged HTTP/1.1" 200 11 "-" "t"\n')

@@ -224,12 +224,20 @@ def asgi_app(
         max_body_size: the largest request body accepted (413 beyond); None for no limit.
 
     Render methods run on the ASGI server's loop; NOT_DONE_YET, Deferreds, callLater,
-    producers and ``notifyFinish`` work as under a twistlike Site. Lifespan events are
-    acknowledged.
+    producers and ``notifyFinish`` work as under a twistlike Site. The Site is started
+    (``startFactory``: its access log opens) at lifespan startup or the first request, and
+    stopped at lifespan shutdown.
     """
     from twistlike.web.server import Site
 
     site = resource_or_site if isinstance(resource_or_site, Site) else Site(resource_or_site)
+    started = [False]
+
+    def start() -> None:
+        # The Site is used as a listening port would use it: startFactory opens its log.
+        if not started[0]:
+            started[0] = True
+            site.doStart()
 
     async def app(scope: Scope, receive: Receive, send: Send) -> None:
         kind = scope["type"]
@@ -237,12 +245,17 @@ def asgi_app(
             while True:
                 message = await receive()
                 if message["type"] == "lifespan.startup":
+                    start()
                     await send({"type": "lifespan.startup.complete"})
                 elif message["type"] == "lifespan.shutdown":
+                    if started[0]:
+                        started[0] = False
+                        site.doStop()
                     await send({"type": "lifespan.shutdown.complete"})
                     return
         if kind != "http":
             raise ValueError(f"twistlike asgi_app serves HTTP only, not {kind!r} scopes")
+        start()
         await _serveHTTP(site, scope, receive, send, max_body_size)
 
     return app
