@@ -22,6 +22,7 @@ from typing import Any
 import pytest
 
 from twistlike import error as twerror
+from twistlike import failure as twfailure
 from twistlike import reactor
 from twistlike.endpoints import TCP4ClientEndpoint
 from twistlike.web import client, resource, server
@@ -323,5 +324,37 @@ async def test_ipv6_loopback_round_trip() -> None:
                 b"GET", b"http://[::1]:%d/six?x" % (port.getHost().port,)
             )
             assert await client.readBody(response) == b"uri=/six?x"
+    finally:
+        await port.stopListening()
+
+
+@pytest.mark.asyncio
+async def test_cancelling_a_request_aborts_it() -> None:
+    """Cancelling the Deferred of a request the server never answers fails it with
+    CancelledError and aborts the connection (the server sees it go)."""
+    from twistlike.defer import CancelledError
+
+    rendered: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+    gone: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+
+    class Hang(resource.Resource):
+        isLeaf = True
+
+        def render_GET(self, request: Any) -> int:
+            request.notifyFinish().addBoth(gone.set_result)
+            rendered.set_result(None)
+            return server.NOT_DONE_YET
+
+    port = reactor.listenTCP(0, server.Site(Hang()), interface="127.0.0.1")
+    try:
+        async with asyncio.timeout(BOUND):
+            d = client.Agent(reactor).request(
+                b"GET", b"http://127.0.0.1:%d/" % (port.getHost().port,)
+            )
+            await rendered
+            d.cancel()
+            with pytest.raises(CancelledError):
+                await d
+            assert isinstance(await gone, twfailure.Failure)
     finally:
         await port.stopListening()

@@ -45,6 +45,16 @@ _WEB_AREA = "The web server and client (`twistlike.web`)"
 _WEB: tuple[Divergence, ...] = (
     Divergence(
         _WEB_AREA,
+        "**An error after the response started aborts the connection**",
+        (
+            "When a render method (or its Deferred) fails after the status line and some body "
+            "were sent, twistlike logs the failure and aborts the connection, so the client sees "
+            "a truncated response rather than an error page spliced into the body, which is what "
+            "Twisted writes."
+        ),
+    ),
+    Divergence(
+        _WEB_AREA,
         "**h11 frames every response: the status line always says HTTP/1.1**",
         (
             "An HTTP/1.0 client gets `HTTP/1.1 200 OK` (with `Connection: close` and a "

@@ -562,6 +562,9 @@ class HTTP11ClientProtocol(Protocol):
             headers.append((b"Connection", b"close"))
 
         def cancel(d: Deferred[Response]) -> None:
+            # The Deferred fails with CancelledError; the connection cannot be reused.
+            self._finished = None
+            self._state = "ABORTING"
             self.transport.abortConnection()
 
         self._finished = Deferred(cancel)

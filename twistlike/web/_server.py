@@ -198,7 +198,8 @@ class Request(_http.Request):
         if self._disconnected or self.finished:
             return reason
         if self.startedWriting:
-            # Headers are gone already: the only honest thing left is to cut the response.
+            # Divergence from Twisted: headers are gone already; cutting the response is the
+            # honest answer (Twisted writes the error page into the body).
             self.channel.transport.abortConnection()
             return reason
         if self.site is not None and self.site.displayTracebacks:
