@@ -229,3 +229,44 @@ async def test_round_trip_resource_through_asgi_and_back() -> None:
         assert data.startswith(b"HTTP/1.1 200 ") and data.endswith(b"hello z {}")
     finally:
         await port.stopListening()
+
+
+_LIFESPAN_SCRIPT = r"""
+from twistlike import reactor
+from twistlike.web.asgi import ASGIResource
+
+events = []
+
+async def app(scope, receive, send):
+    assert scope["type"] == "lifespan"
+    while True:
+        message = await receive()
+        events.append(message["type"])
+        if message["type"] == "lifespan.startup":
+            await send({"type": "lifespan.startup.complete"})
+        else:
+            await send({"type": "lifespan.shutdown.complete"})
+            return
+
+resource = ASGIResource(app)
+reactor.callWhenRunning(lambda: events.append("running"))
+reactor.callLater(0.05, reactor.stop)
+reactor.addSystemEventTrigger("after", "shutdown", lambda: events.append("stopped"))
+reactor.run()
+print(events)
+"""
+
+
+def test_lifespan_follows_reactor_run_and_stop() -> None:
+    """An ASGIResource made before reactor.run() has its lifespan startup when the reactor
+    starts and its shutdown before the reactor stops."""
+    import subprocess
+    import sys
+
+    out = subprocess.run(
+        [sys.executable, "-c", _LIFESPAN_SCRIPT], capture_output=True, text=True, timeout=30
+    )
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == str(
+        ["lifespan.startup", "running", "lifespan.shutdown", "stopped"]
+    )

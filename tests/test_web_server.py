@@ -673,3 +673,23 @@ async def test_access_log_file_opened_by_listening(tmp_path: Any) -> None:
     line = path.read_text()
     assert line.startswith('"127.0.0.1" - - [')
     assert line.endswith('] "GET /logged HTTP/1.1" 200 11 "-" "t"\n')
+
+
+def test_failure_after_the_response_started_aborts() -> None:
+    """A render that fails after writing part of the body aborts the connection (no error
+    page spliced into the body) and the failure is logged."""
+    later: Deferred[bytes] = Deferred()
+
+    class Partial(resource.Resource):
+        isLeaf = True
+
+        def render_GET(self, request: Any) -> Deferred[bytes]:
+            request.write(b"partial ")
+            return later
+
+    rig = _Rig(Partial())
+    rig.send(_request())
+    assert rig.transport.value().endswith(b"partial \r\n")
+    later.errback(ValueError("late failure"))
+    assert rig.transport.disconnected
+    assert b"Processing Failed" not in rig.transport.value()

@@ -369,7 +369,12 @@ class ASGIResource:
         self._shutdown: Deferred[None] | None = None
         self._lifespanQueue: asyncio.Queue[Message] | None = None
         if lifespan:
-            reactor.callWhenRunning(self.startup)
+            if reactor.running:
+                self.startup()
+            else:
+                # A Deferred returned by a "before startup" trigger delays the rest of the
+                # startup: the application is ready before callWhenRunning callbacks run.
+                reactor.addSystemEventTrigger("before", "startup", self.startup)
             reactor.addSystemEventTrigger("before", "shutdown", self.shutdown)
 
     # ---- lifespan ----------------------------------------------------------------------------
