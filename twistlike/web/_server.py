@@ -292,15 +292,6 @@ class Request(_http.Request):
             return self.prepath[-1] + b"/" + name
         return name
 
-    def siblingLink(self, name: bytes) -> bytes:
-        """A relative link to sibling ``name``. Twisted: server.Request.siblingLink."""
-        lpp = len(self.postpath)
-        if lpp > 1:
-            return ((lpp) * b"../") + name
-        if lpp == 1:
-            return b"../" + name
-        return name
-
     # ---- sessions -------------------------------------------------------------------------
 
     def getSession(self, sessionInterface: Any = None, forceNotSecure: bool = False) -> Any:
