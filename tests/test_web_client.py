@@ -358,3 +358,49 @@ async def test_cancelling_a_request_aborts_it() -> None:
             assert isinstance(await gone, twfailure.Failure)
     finally:
         await port.stopListening()
+
+
+class _WatchedSite(server.Site):
+    """A Site that resolves a future per connection when the server side sees it end."""
+
+    def __init__(self, root: Any) -> None:
+        super().__init__(root)
+        self.closed: list[asyncio.Future[None]] = []
+
+    def buildProtocol(self, addr: Any) -> Any:
+        channel = super().buildProtocol(addr)
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self.closed.append(done)
+        lost = channel.connectionLost
+
+        def connectionLost(reason: Any) -> None:
+            lost(reason)
+            done.set_result(None)
+
+        channel.connectionLost = connectionLost
+        return channel
+
+
+@pytest.mark.asyncio
+async def test_pool_limits_and_expires_idle_connections() -> None:
+    """maxPersistentPerHost bounds the idle connections kept; cachedConnectionTimeout closes
+    an idle one."""
+    site = _WatchedSite(_Echo())
+    port = reactor.listenTCP(0, site, interface="127.0.0.1")
+    url = b"http://127.0.0.1:%d/" % (port.getHost().port,)
+    try:
+        async with asyncio.timeout(BOUND):
+            pool = client.HTTPConnectionPool(reactor)
+            pool.maxPersistentPerHost = 1
+            pool.cachedConnectionTimeout = 0
+            agent = client.Agent(reactor, pool=pool)
+            first, second = await asyncio.gather(
+                agent.request(b"GET", url + b"a"), agent.request(b"GET", url + b"b")
+            )
+            assert len(site.closed) == 2
+            await client.readBody(first)
+            await client.readBody(second)
+            # One connection is over the limit and closed at once, the other expires (0 s).
+            await asyncio.gather(*site.closed)
+    finally:
+        await port.stopListening()
