@@ -693,3 +693,46 @@ def test_failure_after_the_response_started_aborts() -> None:
     later.errback(ValueError("late failure"))
     assert rig.transport.disconnected
     assert b"Processing Failed" not in rig.transport.value()
+
+
+_FRAGMENTS = [
+    b"GET / HTTP/1.1\r\n",
+    b"POST /p HTTP/1.1\r\n",
+    b"Host: x\r\n",
+    b"Content-Length: 5\r\n",
+    b"Content-Length: -1\r\n",
+    b"Transfer-Encoding: chunked\r\n",
+    b"Expect: 100-continue\r\n",
+    b"Connection: close\r\n",
+    b"\r\n",
+    b"5\r\nhello\r\n",
+    b"0\r\n\r\n",
+    b"zz\r\n",
+    b"\x00\xff",
+    b" ",
+    b":",
+    b"HTTP/9.9",
+]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_FRAGMENTS), st.binary(max_size=40)), max_size=30))
+def test_arbitrary_input_never_escapes_the_channel(chunks: list[bytes]) -> None:
+    """Any byte sequence gets well-formed HTTP/1.1 responses or a 4xx and a close; no
+    exception leaves dataReceived and nothing is answered after a close."""
+
+    class Echo(resource.Resource):
+        isLeaf = True
+
+        def render(self, request: Any) -> bytes:
+            return bytes(request.content.read())
+
+    rig = _Rig(Echo())
+    for chunk in chunks:
+        rig.send(chunk)
+    value = rig.transport.value()
+    if value:
+        assert value.startswith(b"HTTP/1.1 ")
+    for status in (b"400", b"408", b"413", b"414", b"431"):
+        if b"HTTP/1.1 " + status + b" " in value:
+            assert rig.transport.disconnecting
