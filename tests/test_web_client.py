@@ -20,11 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from twistlike import error as twerror
 from twistlike import failure as twfailure
 from twistlike import reactor
 from twistlike.endpoints import TCP4ClientEndpoint
+from twistlike.protocol import Protocol
 from twistlike.web import client, resource, server
 from twistlike.web.error import PageRedirect, SchemeNotSupported
 from twistlike.web.http_headers import Headers
@@ -404,3 +407,50 @@ async def test_pool_limits_and_expires_idle_connections() -> None:
             await asyncio.gather(*site.closed)
     finally:
         await port.stopListening()
+
+
+_RESPONSE_FRAGMENTS = [
+    b"HTTP/1.1 200 OK\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\n",
+    b"Content-Length: 3\r\n",
+    b"Transfer-Encoding: chunked\r\n",
+    b"\r\n",
+    b"abc",
+    b"3\r\nabc\r\n0\r\n\r\n",
+    b"zz\r\n",
+    b"\x00",
+    b"HTTP/1.1 99999 X\r\n",
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.sampled_from(_RESPONSE_FRAGMENTS), st.binary(max_size=30)), max_size=20)
+)
+def test_client_survives_arbitrary_responses(chunks: list[bytes]) -> None:
+    """Whatever a server sends, the request Deferred ends in a Response or a
+    ResponseFailed/ResponseNeverReceived, and a delivered body ends with a reason."""
+    from twistlike.testing import StringTransport
+
+    protocol = client.HTTP11ClientProtocol()
+    transport = StringTransport()
+    protocol.makeConnection(transport)
+    request = client.Request(b"GET", b"/", Headers({b"host": [b"x"]}), None, True)
+    outcome: list[Any] = []
+    ends: list[Any] = []
+    protocol.request(request).addBoth(outcome.append)
+    for chunk in chunks:
+        protocol.dataReceived(chunk)
+    protocol.connectionLost(twfailure.Failure(twerror.ConnectionDone()))
+    assert len(outcome) == 1
+    result = outcome[0]
+    if isinstance(result, twfailure.Failure):
+        assert result.check(client.ResponseFailed, client.ResponseNeverReceived)
+        return
+
+    class Collect(Protocol):
+        def connectionLost(self, reason: Any = None) -> None:
+            ends.append(reason)
+
+    result.deliverBody(Collect())
+    assert len(ends) == 1

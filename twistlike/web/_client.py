@@ -480,11 +480,19 @@ _CONNECTION_CONTROL_HEADERS = frozenset(
 
 
 @implementer(IClientRequest)
-class _Request:
-    """What the client sends: Twisted's twisted.web._newclient.Request, in short."""
+class Request:
+    """A request as the client sends it: method, target, headers, body producer.
+
+    Twisted: twisted.web._newclient.Request (also reachable as twisted.web.client.Request).
+    """
 
     def __init__(
-        self, method: bytes, uri: bytes, headers: Headers, bodyProducer: Any, persistent: bool
+        self,
+        method: bytes,
+        uri: bytes,
+        headers: Headers,
+        bodyProducer: Any,
+        persistent: bool = False,
     ) -> None:
         self.method = method
         self.uri = uri
@@ -526,7 +534,7 @@ class HTTP11ClientProtocol(Protocol):
         self._state = "QUIESCENT"
         self._finished: Deferred[Response] | None = None
         self._response: Response | None = None
-        self._request: _Request | None = None
+        self._request: Request | None = None
         self._received = False
         self._producer: Any = None
 
@@ -540,7 +548,7 @@ class HTTP11ClientProtocol(Protocol):
         if data:
             self.transport.write(data)
 
-    def request(self, request: _Request) -> Deferred[Response]:
+    def request(self, request: Request) -> Deferred[Response]:
         """Send ``request``; the Deferred fires with the Response once its head arrives.
 
         Twisted: HTTP11ClientProtocol.request.
@@ -975,7 +983,7 @@ class _AgentBase:
         headers = headers.copy() if headers is not None else Headers()
         if not headers.hasHeader(b"host"):
             headers.addRawHeader(b"host", hostHeader)
-        request = _Request(method, target, headers, bodyProducer, self._pool.persistent)
+        request = Request(method, target, headers, bodyProducer, self._pool.persistent)
 
         def send(connection: Any) -> Deferred[Any]:
             reused = getattr(connection, "_pooledReused", False)
