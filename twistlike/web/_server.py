@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 import inspect
 import os
 import re
@@ -35,7 +34,10 @@ supportedMethods = (b"GET", b"HEAD", b"POST")
 
 
 def _isAwaitable(value: object) -> bool:
-    return inspect.isawaitable(value) and not isinstance(value, bytes)
+    kind = type(value)
+    if kind is bytes or kind is int:  # the common answers: a body, or NOT_DONE_YET
+        return False
+    return inspect.isawaitable(value)
 
 
 class Request(_http.Request):
@@ -519,5 +521,5 @@ class Site(_http.HTTPFactory):
     def getResourceFor(self, request: Any) -> Any:
         """The resource that renders ``request``. Twisted: Site.getResourceFor."""
         request.site = self
-        request.sitepath = copy.copy(request.prepath)
+        request.sitepath = list(request.prepath)
         return resource.getChildForRequest(self.resource, request)
