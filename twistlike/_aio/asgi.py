@@ -500,7 +500,11 @@ class ASGIResource:
         body = content.read() if content is not None else b""
         disconnected: asyncio.Future[None] = asyncio.get_running_loop().create_future()
 
+        gone = [False]
+
         def over(result: object) -> None:
+            # Finished, or the connection was lost (a Failure): either way, no more output.
+            gone[0] = True
             if not disconnected.done():
                 disconnected.set_result(None)
 
@@ -519,7 +523,7 @@ class ASGIResource:
 
         async def send(message: Message) -> None:
             nonlocal started, ended
-            if request._disconnected or ended:
+            if gone[0] or ended:
                 return
             kind = message["type"]
             if kind == "http.response.start":
@@ -542,7 +546,7 @@ class ASGIResource:
             await self.app(scope, receive, send)
         except BaseException:
             failure = Failure()
-            if request._disconnected or ended:
+            if gone[0] or ended:
                 log_failure(failure, "ASGI application error", namespace=_log_ns)
             elif started:
                 log_failure(failure, "ASGI application error", namespace=_log_ns)
@@ -550,7 +554,7 @@ class ASGIResource:
             else:
                 request.processingFailed(failure)
             return
-        if not ended and not request._disconnected:
+        if not ended and not gone[0]:
             if not started:
                 request.setResponseCode(500)
             request.finish()

@@ -28,8 +28,8 @@ from twistlike.error import ConnectionDone
 from twistlike.failure import Failure
 from twistlike.protocol import ClientFactory, Protocol
 from twistlike.web import error
+from twistlike.web._headers import Headers, encodeName
 from twistlike.web._http import PotentialDataLoss
-from twistlike.web.http_headers import Headers
 from twistlike.web.iweb import (
     UNKNOWN_LENGTH,
     IAgent,
@@ -1162,11 +1162,9 @@ class RedirectAgent:
     _seeOtherResponses = [303]
 
     def __init__(self, agent: Any, redirectLimit: int = 20, sensitiveHeaderNames: Any = ()) -> None:
-        from twistlike.web.http_headers import _encodeName
-
         self._agent = agent
         self._redirectLimit = redirectLimit
-        self._sensitiveHeaderNames = {_encodeName(name) for name in sensitiveHeaderNames}
+        self._sensitiveHeaderNames = {encodeName(name) for name in sensitiveHeaderNames}
         self._sensitiveHeaderNames.update(_defaultSensitiveHeaders)
 
     def request(

@@ -33,8 +33,8 @@ from twistlike.address import IPv4Address, IPv6Address
 from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.protocol import Protocol, ServerFactory, connectionDone
+from twistlike.web._headers import Headers, InvalidHeaderName, headersFromValidated
 from twistlike.web._responses import RESPONSES
-from twistlike.web.http_headers import Headers, InvalidHeaderName
 from twistlike.web.iweb import IAccessLogFormatter
 
 _log_ns = "twistlike.web.http"
@@ -105,7 +105,7 @@ def parse_qs(
 _dateCache: list[Any] = [-1, b""]
 
 
-def _nowString() -> bytes:
+def nowString() -> bytes:
     """datetimeToString() for now, computed once per second (a header on every response)."""
     now = int(time.time())
     cache = _dateCache
@@ -1019,14 +1019,13 @@ class HTTPChannel(Protocol):
             self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
             return
         try:
-            headers = Headers._fromValidated(raw)
+            headers = headersFromValidated(raw)
         except InvalidHeaderName as e:
             self._rejectAndClose(400, b"invalid header name " + repr(e.args[0]).encode())
             return
-        rawHeaders = headers._rawHeaders
-        lengths = rawHeaders.get(b"Content-Length")
+        lengths = headers.getRawHeaders(b"content-length")
         hasLength = lengths is not None
-        hasEncoding = b"Transfer-Encoding" in rawHeaders
+        hasEncoding = headers.hasHeader(b"transfer-encoding")
         length: int | None = int(lengths[0]) if lengths else None
         if hasLength and hasEncoding:
             # RFC 9112 section 6.1: such a message may be an attempt at request smuggling.

@@ -18,6 +18,7 @@ from twistlike.defer import Deferred, ensureDeferred
 from twistlike.error import AlreadyCalled, AlreadyCancelled
 from twistlike.failure import Failure
 from twistlike.web import _http, resource
+from twistlike.web._iencoding import IEncodingResource
 from twistlike.web.error import UnsupportedMethod
 
 _log_ns = "twistlike.web.server"
@@ -67,7 +68,7 @@ class Request(_http.Request):
         """Find the resource for this request and render it. Twisted: server.Request.process."""
         self.site = self.channel.site
         self.setHeader(b"Server", version)
-        self.setHeader(b"Date", _http._nowString())
+        self.setHeader(b"Date", _http.nowString())
         self.prepath = []
         self.postpath = [_unquote(seg) for seg in self.path[1:].split(b"/")]
         if self.path == b"*":
@@ -75,7 +76,7 @@ class Request(_http.Request):
             return
         try:
             resrc = self.site.getResourceFor(self)
-            if resource._IEncodingResource.providedBy(resrc):
+            if IEncodingResource.providedBy(resrc):
                 encoder = resrc.getEncoder(self)
                 if encoder is not None:
                     self._encoder = encoder

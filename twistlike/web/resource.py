@@ -18,6 +18,7 @@ from typing import Any, ClassVar
 
 from zope.interface import Attribute, Interface, implementer  # type: ignore[import-untyped, unused-ignore]
 
+from twistlike.web._iencoding import IEncodingResource
 from twistlike.web.error import UnsupportedMethod
 
 __all__ = [
@@ -241,14 +242,7 @@ class ForbiddenResource(ErrorPage):
         ErrorPage.__init__(self, _FORBIDDEN, "Forbidden Resource", message)
 
 
-class _IEncodingResource(Interface):
-    """A resource that may encode its response (gzip ...)."""
-
-    def getEncoder(request: Any) -> Any:
-        """Return an encoder for ``request``, or None."""
-
-
-@implementer(_IEncodingResource, IResource)
+@implementer(IEncodingResource, IResource)
 class EncodingResourceWrapper:
     """Wraps a resource so that its responses are encoded by the first willing encoder.
 

@@ -447,9 +447,9 @@ class StaticProducer:
         request, self.request = self.request, None
         self.fileObject.close()
         if request is not None:
+            # (A lost connection stops the producer first: request is None then.)
             request.unregisterProducer()
-            if not request._disconnected:
-                request.finish()
+            request.finish()
 
 
 class NoRangeStaticProducer(StaticProducer):
