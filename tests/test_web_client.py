@@ -454,3 +454,16 @@ def test_client_survives_arbitrary_responses(chunks: list[bytes]) -> None:
 
     result.deliverBody(Collect())
     assert len(ends) == 1
+
+
+def test_https_policy_needs_the_tls_feature() -> None:
+    """BrowserLikePolicyForHTTPS builds TLS settings through twistlike.ssl, and says clearly
+    that the TLS feature is missing when it is."""
+    import importlib.util
+
+    policy = client.BrowserLikePolicyForHTTPS()
+    if importlib.util.find_spec("twistlike.ssl") is None:
+        with pytest.raises(NotImplementedError, match=r"twistlike\.ssl"):
+            policy.creatorForNetloc(b"example.com", 443)
+    else:
+        assert policy.creatorForNetloc(b"example.com", 443) is not None
