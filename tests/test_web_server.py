@@ -736,3 +736,33 @@ def test_arbitrary_input_never_escapes_the_channel(chunks: list[bytes]) -> None:
     for status in (b"400", b"408", b"413", b"414", b"431"):
         if b"HTTP/1.1 " + status + b" " in value:
             assert rig.transport.disconnecting
+
+
+def test_session_components_and_unknown_cookie() -> None:
+    """getSession(interface) returns the component stored for it; a cookie naming no
+    session gets a new session (and a new cookie)."""
+    from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
+
+    class ICart(Interface):  # type: ignore[misc]
+        """A test component interface."""
+
+    seen: list[Any] = []
+
+    class S(resource.Resource):
+        isLeaf = True
+
+        def render_GET(self, request: Any) -> bytes:
+            session = request.getSession()
+            if session.getComponent(ICart) is None:
+                session.setComponent(ICart, ["item"])
+            seen.append((session.uid, request.getSession(ICart)))
+            return b"ok"
+
+    rig = _Rig(S())
+    rig.send(_request(b"/", b"Cookie: TWISTED_SESSION=unknown\r\n"))
+    uid, cart = seen[0]
+    assert uid != b"unknown" and cart == ["item"]
+    assert rig.responses()[0][1][b"set-cookie"].startswith(b"TWISTED_SESSION=" + uid)
+    rig.send(_request(b"/", b"Cookie: TWISTED_SESSION=" + uid + b"\r\n"))
+    assert seen[1] == (uid, ["item"])
+    assert rig.site.getSession(uid).removeComponent(cart) == [ICart]
