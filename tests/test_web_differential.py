@@ -170,6 +170,7 @@ CASES: dict[str, tuple[bytes, bytes]] = {
     "not-bytes": (_get(b"/notbytes"), b"GET"),
     "no-content": (_get(b"/empty"), b"GET"),
     "static-data": (_get(b"/data"), b"GET"),
+    "deferred-resource": (_get(b"/deferred-FLAVOR"), b"GET"),
     "static-data-head": (_get(b"/data", method=b"HEAD"), b"HEAD"),
     "directory-index": (_get(b"/sub/"), b"GET"),
     "no-trailing-slash": (_get(b"/sub"), b"GET"),
@@ -192,6 +193,7 @@ def test_same_answer_as_twisted(servers: dict[str, int], case: str, flavor: str)
     """twistlike.web (default loop and uvloop) answers each request with Twisted's status,
     headers and body."""
     raw, method = CASES[case]
+    raw = raw.replace(b"FLAVOR", flavor.encode())
     expected = _exchange(servers["twisted"], raw, method)
     actual = _exchange(servers[flavor], raw, method)
     if case.startswith("urls"):
