@@ -14,10 +14,16 @@ import pytest
 
 import twistlike
 
+# Public modules of twistlike and of its public subpackages (twistlike.web, ...): no dotted
+# part of the name is private.
 PUBLIC = sorted(
     name
-    for _, name, _ in pkgutil.iter_modules(twistlike.__path__, "twistlike.")
-    if not name.rsplit(".", 1)[1].startswith("_")
+    for _, name, _ in pkgutil.walk_packages(
+        twistlike.__path__,
+        "twistlike.",
+        onerror=lambda name: None,
+    )
+    if not any(part.startswith("_") for part in name.split("."))
 )
 
 
@@ -29,6 +35,7 @@ def test_public_modules_are_found() -> None:
     """The module scan sees the modules the architecture's map names."""
     for expected in ("twistlike.defer", "twistlike.failure", "twistlike.task", "twistlike.error"):
         assert expected in PUBLIC
+    assert "twistlike.web.server" in PUBLIC
 
 
 @pytest.mark.parametrize("name", PUBLIC)

@@ -37,6 +37,9 @@ KNOWN: dict[tuple[str, str], str] = {
     ("twistlike._aio.pytest_plugin", "_ErrorScope"): "plugin shares trial's error checks",
     ("twistlike._aio.pytest_plugin", "_error_scope"): "plugin shares trial's error checks",
     ("twistlike._aio.pytest_plugin", "_Garbage"): "plugin shares trial's garbage check",
+    # pytest offers no public way to reach an item's FixtureRequest outside a fixture; the
+    # plugin uses it to honour a conftest's twistlike_loop_factory override.
+    ("twistlike._aio.pytest_plugin", "_request"): "pytest's Function._request (no public API)",
 }
 
 

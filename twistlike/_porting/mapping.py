@@ -90,7 +90,100 @@ _TLS: tuple[ModuleMapping, ...] = ()
 _POSIX: tuple[ModuleMapping, ...] = ()
 
 # -- twisted.web (web/) -----------------------------------------------------------------------
-_WEB: tuple[ModuleMapping, ...] = ()
+_WEB: tuple[ModuleMapping, ...] = (
+    ModuleMapping("twisted.web", "twistlike.web", docs="web.md"),
+    ModuleMapping("twisted.web.resource", "twistlike.web.resource", docs="web.md"),
+    ModuleMapping("twisted.web.pages", "twistlike.web.pages", docs="web.md"),
+    ModuleMapping("twisted.web.server", "twistlike.web.server", docs="web.md"),
+    ModuleMapping("twisted.web.http", "twistlike.web.http", docs="web.md"),
+    ModuleMapping("twisted.web.http_headers", "twistlike.web.http_headers", docs="web.md"),
+    ModuleMapping("twisted.web.static", "twistlike.web.static", docs="web.md"),
+    ModuleMapping("twisted.web.util", "twistlike.web.util", docs="web.md"),
+    ModuleMapping("twisted.web.wsgi", "twistlike.web.wsgi", docs="web.md"),
+    ModuleMapping("twisted.web.client", "twistlike.web.client", docs="web.md"),
+    ModuleMapping("twisted.web.iweb", "twistlike.web.iweb", docs="web.md"),
+    ModuleMapping("twisted.web.error", "twistlike.web.error", docs="web.md"),
+    ModuleMapping("twisted.web.test.requesthelper", "twistlike.web.testing", docs="web.md"),
+    # Out of scope for twistlike.web (issue 15), each with the reason and what to use.
+    ModuleMapping(
+        "twisted.web.template",
+        None,
+        reason="Twisted's XML templating (Element, renderer, flatten) is not provided.",
+        alternative="Render with Jinja2 or another template engine and return bytes.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.xmlrpc",
+        None,
+        reason="XML-RPC over twisted.web is not provided.",
+        alternative="xmlrpc.client/xmlrpc.server from the stdlib, or an ASGI XML-RPC app "
+        "mounted with twistlike.web.asgi.ASGIResource.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.soap",
+        None,
+        reason="SOAP support (SOAPpy-based, long unmaintained) is not provided.",
+        alternative="zeep (client) or spyne (server).",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web._http2",
+        None,
+        reason="HTTP/2 is not provided: the server and client speak HTTP/1.1 through h11.",
+        alternative="Serve asgi_app(site) under hypercorn for HTTP/2; httpx for an HTTP/2 client.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.proxy",
+        None,
+        reason="The reverse/forward proxy resources are not provided.",
+        alternative="ProxyAgent for outgoing requests through a proxy; a dedicated proxy "
+        "(nginx, mitmproxy) for serving one.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.tap",
+        None,
+        reason="The `twistd web` plugin is not provided yet (it needs the twistd runner).",
+        alternative="A few lines: Site(static.File(path)) with reactor.listenTCP.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.twcgi",
+        None,
+        reason="CGI scripts are not run.",
+        alternative="Serve the program as WSGI or ASGI (WSGIResource, ASGIResource).",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.script",
+        None,
+        reason=".rpy/.epy scripts executed from the file system are not supported.",
+        alternative="Import the resource and putChild it.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.distrib",
+        None,
+        reason="Distributed (Perspective Broker) web servers are not provided.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.guard",
+        None,
+        reason="HTTP authentication wrappers (twisted.cred) are not provided.",
+        alternative="Check request.getUser()/getPassword() in a wrapping resource.",
+        docs="web.md",
+    ),
+    ModuleMapping(
+        "twisted.web.vhost",
+        None,
+        reason="Virtual-host resources are not provided.",
+        alternative="A root resource that dispatches on request.getRequestHostname().",
+        docs="web.md",
+    ),
+)
 
 # -- Twisted modules twistlike does not provide, with the reason and the alternative ----------
 _UNSUPPORTED: tuple[ModuleMapping, ...] = ()

@@ -33,3 +33,42 @@ MISSING_NAMES.update(
         },
     }
 )
+
+# -- twisted.web ------------------------------------------------------------------------------
+_TEMPLATES = "twisted.web.template is not provided (render with a template engine); see docs/web.md"
+_WEB_MISSING: dict[str, dict[str, str]] = {
+    "twisted.web.http": {
+        "HTTPClient": "The old line-based client protocol (deprecated in Twisted); use "
+        "twistlike.web.client.Agent.",
+        "StringTransport": "Not part of twisted.web.http's API (an import Twisted leaks); use "
+        "twistlike.testing.StringTransport.",
+    },
+    "twisted.web.static": {
+        "ASISProcessor": "'.asis' files are not processed; serve them with File.",
+        "Redirect": "Deprecated in Twisted; use twistlike.web.util.Redirect.",
+        "Registry": "The per-site component registry of .rpy scripts is not provided (no .rpy).",
+        "addSlash": "Deprecated helper; use twistlike.web.util.redirectTo with the URL plus '/'.",
+        "isDangerous": "Deprecated in Twisted; File refuses path traversal itself.",
+        "platformType": "Not part of the API (an import Twisted leaks).",
+    },
+    "twisted.web.util": {
+        "FailureElement": _TEMPLATES,
+        "formatFailure": _TEMPLATES + " (use Failure.getTraceback()).",
+    },
+    "twisted.web.iweb": {
+        "ICredentialFactory": "HTTP authentication (twisted.web.guard, twisted.cred) is not "
+        "provided.",
+        "IRenderable": _TEMPLATES,
+        "IUsernameDigestHash": "HTTP digest authentication is not provided.",
+    },
+    "twisted.web.error": {
+        "FlattenerError": _TEMPLATES,
+        "MissingRenderMethod": _TEMPLATES,
+        "MissingTemplateLoader": _TEMPLATES,
+        "RenderError": _TEMPLATES,
+        "UnexposedMethodError": _TEMPLATES,
+        "UnfilledSlot": _TEMPLATES,
+        "UnsupportedType": _TEMPLATES,
+    },
+}
+MISSING_NAMES.update(_WEB_MISSING)
