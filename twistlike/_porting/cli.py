@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from twistlike._porting.checker import FileReport, check_file, iter_python_files
+from twistlike._porting.checker import FileReport, check_file, check_source, iter_python_files
 from twistlike._porting.mapping import by_twisted_name
 
 __all__ = ["check_main", "port_main", "run_main"]
@@ -230,7 +230,6 @@ def port_main(argv: Sequence[str]) -> int:
             print(f"{path}: cannot parse: {e}", file=sys.stderr)
             status = 2
             continue
-        report = check_file(path) if not args.write else None
         if ported != original:
             changed += 1
             if args.write:
@@ -246,8 +245,6 @@ def port_main(argv: Sequence[str]) -> int:
                     )
                 )
         # What is left after porting is what `check` reports on the ported text.
-        from twistlike._porting.checker import check_source
-
         report = check_source(ported, str(path))
         report.uses = [u for u in report.uses if not u.verdict.supported]
         reports.append(report)

@@ -67,12 +67,17 @@ class _Chains(cst.CSTVisitor):
     def __init__(self) -> None:
         self.chains: set[str] = set()
         self.imported: set[str] = set()  # ``import twisted.x.y`` (no ``as``) with a home
+        self.present: set[str] = set()  # ``import twistlike.x`` (no ``as``) already there
 
     def visit_Import(self, node: cst.Import) -> None:
         for alias in node.names:
             name = _dotted(alias.name)
-            if alias.asname is None and name is not None and _target(name) is not None:
+            if alias.asname is not None or name is None:
+                continue
+            if _target(name) is not None:
                 self.imported.add(name)
+            elif name == "twistlike" or name.startswith("twistlike."):
+                self.present.add(name)
 
     def visit_Attribute(self, node: cst.Attribute) -> None:
         dotted = _dotted(node)
@@ -81,9 +86,10 @@ class _Chains(cst.CSTVisitor):
 
 
 class _Porter(cst.CSTTransformer):
-    def __init__(self, chains: set[str], imported: set[str]) -> None:
+    def __init__(self, chains: set[str], imported: set[str], present: set[str]) -> None:
         super().__init__()
         self.chains = chains
+        self.present = present
         # Twisted modules imported with plain ``import twisted.x.y`` (anywhere in the file),
         # which are rewritten; the dotted references through them are rewritten too.
         self.rewritten = imported
@@ -110,9 +116,11 @@ class _Porter(cst.CSTTransformer):
                 aliases.append(alias)
                 continue
             if alias.asname is None:
+                new = target if _is_module(target) else target.rpartition(".")[0]
                 if self._has_unsupported_chain(name):
                     aliases.append(alias)  # still needed by the references left unported
-                new = target if _is_module(target) else target.rpartition(".")[0]
+                    if new in self.present:
+                        continue  # ported before: the twistlike import is there already
                 aliases.append(alias.with_changes(name=_expression(new)))
             elif _is_module(target):
                 aliases.append(alias.with_changes(name=_expression(target)))
@@ -260,4 +268,4 @@ def port_source(source: str) -> str:
     tree = cst.parse_module(source)
     chains = _Chains()
     tree.visit(chains)
-    return tree.visit(_Porter(chains.chains, chains.imported)).code
+    return tree.visit(_Porter(chains.chains, chains.imported, chains.present)).code

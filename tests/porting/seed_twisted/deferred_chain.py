@@ -1,7 +1,7 @@
 """The Twisted original of examples/seed/deferred_chain.py.
 
 The same program with Twisted's imports: `python -m twistlike run` runs it unmodified, and
-tests/porting/test_run.py compares its output with the ported example's.
+tests/porting/test_porting_run.py compares its output with the ported example's.
 """
 
 from twisted.internet import defer

@@ -1,0 +1,137 @@
+"""``python -m twistlike run``: unmodified Twisted programs on twistlike, and clear refusals."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from twistlike._porting.importhook import UnsupportedTwisted, installed
+
+ROOT = Path(__file__).parent.parent.parent
+SEED = Path(__file__).parent / "seed_twisted"
+
+
+def _python(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, *args], capture_output=True, text=True, timeout=30, cwd=cwd
+    )
+
+
+@pytest.mark.parametrize(
+    ("program", "args"),
+    [
+        ("deferred_basics", []),
+        ("deferred_basics", ["call_error"]),
+        ("deferred_chain", []),
+        ("deferred_reactor", []),
+    ],
+)
+def test_seed_originals_run_like_the_ported_examples(program: str, args: list[str]) -> None:
+    """The seed's Twisted original under `run` prints what the ported example prints."""
+    original = _python("-m", "twistlike", "run", str(SEED / f"{program}.py"), *args)
+    ported = _python(str(ROOT / "examples" / "seed" / f"{program}.py"), *args)
+    assert original.returncode == ported.returncode == 0, original.stderr
+    assert original.stdout == ported.stdout
+    assert original.stdout.strip()
+
+
+def test_run_module_and_arguments(tmp_path: Path) -> None:
+    """`run -m module args` runs the module as __main__ with its own arguments."""
+    (tmp_path / "prog.py").write_text(
+        "import sys\n"
+        "from twisted.internet import reactor, defer\n"
+        "import twisted.internet.defer as d\n"
+        "print(__name__, sys.argv[1:], d.Deferred is defer.Deferred, type(reactor).__name__)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "twistlike", "run", "-m", "prog", "a", "-b"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        cwd=tmp_path,
+        env={"PYTHONPATH": f"{tmp_path}:{ROOT}", "PATH": ""},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "__main__ ['a', '-b'] True AsyncioReactor\n"
+
+
+def test_served_modules_are_twistlike() -> None:
+    """Under the hook, twisted.* names hold twistlike's objects; the reactor is twistlike's."""
+    import twistlike
+    import twistlike.defer
+    import twistlike.testing
+
+    with installed():
+        from twisted.internet import defer, reactor
+        from twisted.test import proto_helpers
+
+        # (mypy sees real Twisted's types here; at run time these are twistlike's objects)
+        served: object = defer.Deferred
+        transport: object = proto_helpers.StringTransport
+        assert served is twistlike.defer.Deferred
+        assert reactor is twistlike.reactor
+        assert transport is twistlike.testing.StringTransport
+        assert sys.modules["twisted.internet.reactor"] is twistlike.reactor
+
+
+def test_hook_leaves_real_twisted_as_it_was() -> None:
+    """After the block, real Twisted's modules are back in sys.modules."""
+    import twisted.internet.defer as real
+
+    with installed():
+        import twisted.internet.defer as shim
+
+        assert shim is not real
+    import twisted.internet.defer as again
+
+    assert again is real
+
+
+def test_unsupported_module_fails_at_import_with_reason_and_docs() -> None:
+    """An unsupported module fails at import, naming the feature, alternative and docs."""
+    with installed(), pytest.raises(UnsupportedTwisted) as caught:
+        import twisted.names.client  # noqa: F401
+    message = str(caught.value)
+    assert "twisted.names is not supported by twistlike" in message
+    assert "dnspython" in message
+    assert "docs/porting.md#not-supported" in message
+
+
+def test_missing_name_fails_at_import() -> None:
+    """`from twisted.internet.defer import X` for a name twistlike lacks names it clearly."""
+    with installed(), pytest.raises(ImportError, match=r"twisted.internet.defer.NoSuchName"):
+        from twisted.internet.defer import NoSuchName  # type: ignore[attr-defined]  # noqa: F401
+
+
+def test_unmapped_module_refused_with_allow_twisted_hint() -> None:
+    """With real Twisted installed, an unmapped module is refused and --allow-twisted named."""
+    with installed(), pytest.raises(UnsupportedTwisted, match="--allow-twisted"):
+        import twisted.internet.nosuchmodule  # type: ignore[import-not-found]  # noqa: F401
+
+
+def test_allow_twisted_loads_from_the_installed_twisted() -> None:
+    """With allow_twisted, a module twistlike lacks comes from the installed Twisted."""
+    with installed(allow_twisted=True):
+        import twisted.python.compat as compat
+
+        assert compat.__file__ is not None and "site-packages" in compat.__file__
+
+
+def test_run_reports_unsupported_import_as_an_error(tmp_path: Path) -> None:
+    """A program importing an unsupported module ends with the clear message on stderr."""
+    script = tmp_path / "p.py"
+    script.write_text("from twisted.conch.ssh import transport\n")
+    result = _python("-m", "twistlike", "run", str(script))
+    assert result.returncode == 1
+    assert "twisted.conch is not supported by twistlike" in result.stderr
+    assert "asyncssh" in result.stderr
+
+
+def test_run_without_a_program_is_a_usage_error() -> None:
+    """`run` with nothing to run exits 2 with a usage message."""
+    result = _python("-m", "twistlike", "run")
+    assert result.returncode == 2
+    assert "script or -m module" in result.stderr
