@@ -1,0 +1,120 @@
+"""twistlike next to real Twisted in one process (a porter migrating step by step, treq).
+
+The Deferred tests specify what the chain engine must do with a real Twisted Deferred: treat
+it as Twisted treats its own (duck-typed: anything with addCallbacks/addBoth that is not a
+twistlike Deferred is waited for). They are expected failures until the engine supports it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+from twisted.internet import defer as tdefer
+from twisted.python import failure as tfailure
+
+from twistlike import defer
+from twistlike.failure import Failure
+
+pending = pytest.mark.xfail(strict=True, reason="chain engine support pending: issue 14")
+
+
+@pending
+def test_callback_returning_twisted_deferred_chains_on_it() -> None:
+    """A twistlike callback that returns a Twisted Deferred pauses the chain until it fires."""
+    inner: tdefer.Deferred[int] = tdefer.Deferred()
+    results: list[object] = []
+    outer = defer.succeed(1)
+    outer.addCallback(lambda _: inner)
+    outer.addCallback(results.append)
+    assert results == []
+    inner.callback(5)
+    assert results == [5]
+
+
+@pending
+def test_twisted_deferred_failure_reaches_the_errback() -> None:
+    """A Twisted Deferred failing in a twistlike chain reaches the errback as a Failure."""
+    inner: tdefer.Deferred[int] = tdefer.Deferred()
+    errors: list[Failure] = []
+    outer = defer.succeed(1)
+    outer.addCallback(lambda _: inner)
+    outer.addErrback(errors.append)
+    inner.errback(tfailure.Failure(ValueError("boom")))
+    assert len(errors) == 1
+    assert isinstance(errors[0], Failure)
+    assert errors[0].check(ValueError)
+
+
+@pending
+def test_maybe_deferred_waits_for_a_twisted_deferred() -> None:
+    """maybeDeferred(f) where f returns a Twisted Deferred gives a twistlike Deferred of it."""
+    inner: tdefer.Deferred[str] = tdefer.Deferred()
+    result = defer.maybeDeferred(lambda: inner)
+    assert isinstance(result, defer.Deferred)
+    seen: list[object] = []
+    result.addCallback(seen.append)
+    inner.callback("done")
+    assert seen == ["done"]
+
+
+@pending
+def test_inline_callbacks_wait_for_a_yielded_twisted_deferred() -> None:
+    """inlineCallbacks resumes with a yielded Twisted Deferred's result."""
+    inner: tdefer.Deferred[int] = tdefer.Deferred()
+
+    @defer.inlineCallbacks
+    def work() -> Generator[Any, Any, int]:
+        value = yield inner
+        return int(value) + 1
+
+    seen: list[object] = []
+    work().addCallback(seen.append)
+    assert seen == []
+    inner.callback(41)
+    assert seen == [42]
+
+
+@pending
+def test_await_twisted_deferred_in_a_twistlike_coroutine() -> None:
+    """`await` on a Twisted Deferred inside a coroutine run by ensureDeferred works."""
+    inner: tdefer.Deferred[int] = tdefer.Deferred()
+
+    async def work() -> int:
+        return int(await inner) * 2
+
+    seen: list[object] = []
+    defer.ensureDeferred(work()).addCallback(seen.append)
+    inner.callback(21)
+    assert seen == [42]
+
+
+def test_twisted_deferred_result_can_be_passed_by_hand() -> None:
+    """What mixes today: chaining by hand, Twisted firing a twistlike Deferred's callback."""
+    inner: tdefer.Deferred[int] = tdefer.Deferred()
+    bridge: defer.Deferred[int] = defer.Deferred()
+    inner.addCallbacks(bridge.callback, lambda f: bridge.errback(Failure(f.value)))
+    seen: list[object] = []
+    bridge.addCallback(seen.append)
+    inner.callback(7)
+    assert seen == [7]
+
+
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_both_reactors_share_one_asyncio_loop() -> None:
+    """Twisted's asyncio reactor and twistlike run timers on the same running loop."""
+    from twisted.internet import asyncioreactor, task
+    from twisted.internet.base import ReactorBase
+
+    import twistlike.task
+    from twistlike import reactor
+
+    loop = asyncio.get_running_loop()
+    treactor = asyncioreactor.AsyncioSelectorReactor(loop)  # not installed globally
+    assert isinstance(treactor, ReactorBase)
+    async with asyncio.timeout(5):
+        from_twisted = await task.deferLater(treactor, 0.01, lambda: "twisted").asFuture(loop)
+        from_twistlike = await twistlike.task.deferLater(reactor, 0.01, lambda: "twistlike")
+    assert (from_twisted, from_twistlike) == ("twisted", "twistlike")
