@@ -106,6 +106,16 @@ def test_missing_name_fails_at_import() -> None:
         from twisted.internet.defer import NoSuchName  # type: ignore[attr-defined]  # noqa: F401
 
 
+def test_missing_name_as_attribute_is_an_attribute_error() -> None:
+    """Reading a missing name as an attribute raises AttributeError with the same text."""
+    with installed():
+        from twisted.internet import defer
+
+        assert not hasattr(defer, "NoSuchName")
+        with pytest.raises(AttributeError, match=r"twisted.internet.defer.NoSuchName is not"):
+            defer.NoSuchName  # type: ignore[attr-defined]
+
+
 def test_unmapped_module_refused_with_allow_twisted_hint() -> None:
     """With real Twisted installed, an unmapped module is refused and --allow-twisted named."""
     with installed(), pytest.raises(UnsupportedTwisted, match="--allow-twisted"):

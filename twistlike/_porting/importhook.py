@@ -20,6 +20,7 @@ While :func:`installed` is active, a finder at the front of ``sys.meta_path`` an
 
 from __future__ import annotations
 
+import dis
 import importlib
 import importlib.abc
 import importlib.machinery
@@ -27,14 +28,14 @@ import importlib.util
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from types import ModuleType
+from types import FrameType, ModuleType
 from typing import Any
 
 from twistlike._porting.mapping import by_twisted_name, lookup
 from twistlike._porting.missing import MISSING_NAMES
 from twistlike._porting.support import is_package, module_verdict, twistlike_object
 
-__all__ = ["TwistedShimFinder", "UnsupportedTwisted", "installed"]
+__all__ = ["TwistedShimFinder", "UnsupportedTwisted", "UnsupportedTwistedName", "installed"]
 
 DOCS = "https://github.com/twistlike/twistlike/blob/main/docs/"
 
@@ -69,6 +70,26 @@ def _unsupported_message(name: str) -> str:
     return f"{text} (see docs/{verdict.docs})"
 
 
+class UnsupportedTwistedName(AttributeError):
+    """A name twistlike does not provide, read as an attribute (``defer.NoSuchName``).
+
+    An AttributeError, so ``hasattr(module, name)`` and ``getattr(module, name, default)``
+    keep working for feature detection; ``from module import name`` gets the same message
+    as an :class:`UnsupportedTwisted` ImportError instead.
+    """
+
+
+_IMPORT_FROM = dis.opmap["IMPORT_FROM"]
+
+
+def _importing_from(frame: FrameType | None) -> bool:
+    # Python turns an AttributeError raised during `from m import name` into a generic
+    # "cannot import name", dropping our message; an ImportError passes through unchanged.
+    if frame is None or frame.f_lasti < 0:
+        return False
+    return frame.f_code.co_code[frame.f_lasti] == _IMPORT_FROM
+
+
 def _module_getattr(twisted: str, target: str) -> Any:
     missing = MISSING_NAMES.get(twisted, {})
 
@@ -78,16 +99,18 @@ def _module_getattr(twisted: str, target: str) -> Any:
         row = by_twisted_name(twisted)
         docs = row.docs if row is not None else "index.md"
         if name in missing:
-            raise UnsupportedTwisted(
+            message = (
                 f"{twisted}.{name} is not provided by twistlike: {missing[name]} "
-                "(see docs/porting.md#not-supported)",
-                name=twisted,
+                "(see docs/porting.md#not-supported)"
             )
-        raise UnsupportedTwisted(
-            f"{twisted}.{name} is not provided by twistlike ({target} has no {name!r}; "
-            f"see docs/{docs})",
-            name=twisted,
-        )
+        else:
+            message = (
+                f"{twisted}.{name} is not provided by twistlike ({target} has no {name!r}; "
+                f"see docs/{docs})"
+            )
+        if _importing_from(sys._getframe(1)):
+            raise UnsupportedTwisted(message, name=twisted)
+        raise UnsupportedTwistedName(message, name=name, obj=None)
 
     return __getattr__
 
