@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -145,3 +148,108 @@ def test_run_without_a_program_is_a_usage_error() -> None:
     result = _python("-m", "twistlike", "run")
     assert result.returncode == 2
     assert "script or -m module" in result.stderr
+
+
+async def _start(*args: str, env: dict[str, str] | None = None) -> asyncio.subprocess.Process:
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        *args,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+        cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+async def _stop(process: asyncio.subprocess.Process) -> str:
+    """SIGINT (Ctrl-C, as the demo stops them), then the program's whole stdout."""
+    try:
+        process.send_signal(signal.SIGINT)
+        async with asyncio.timeout(10):
+            out, _ = await process.communicate()
+        return out.decode("utf-8")
+    finally:
+        if process.returncode is None:
+            process.kill()
+            await process.wait()
+
+
+def _seed_commands(name: str) -> list[tuple[str, ...]]:
+    """The Twisted original under `run`, then the ported example, both through the driver."""
+    driver = str(Path(__file__).parent / "loopback_driver.py")
+    return [
+        ("-m", "twistlike", "run", driver, str(SEED / name)),
+        (driver, str(ROOT / "examples" / "seed" / name)),
+    ]
+
+
+async def _server_transcript(command: tuple[str, ...]) -> str:
+    server = await _start(*command)
+    try:
+        assert server.stderr is not None
+        async with asyncio.timeout(10):
+            line = (await server.stderr.readline()).decode()
+        assert line.startswith("LISTENING "), line
+        port = int(line.split()[1])
+        async with asyncio.timeout(10):
+            r1, w1 = await asyncio.open_connection("127.0.0.1", port)
+            assert "第1个" in (await r1.readline()).decode("utf8")
+            r2, w2 = await asyncio.open_connection("127.0.0.1", port)
+            assert "第2个" in (await r2.readline()).decode("utf8")
+            w1.write(b"hello from one")
+            assert await r2.readexactly(len(b"hello from one")) == b"hello from one"
+            w2.write(b"close")
+            assert await r2.read() == b""  # the server closed the connection
+            w1.close()
+            w2.close()
+            await w1.wait_closed()
+            assert server.stdout is not None
+            # Wait until the server has seen the last disconnection before stopping it.
+            seen = b""
+            while b"lost connect: 1" not in seen:
+                seen += await server.stdout.readline()
+    finally:
+        rest = await _stop(server)
+    return seen.decode("utf-8") + rest
+
+
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_broadcast_server_original_runs_like_the_port() -> None:
+    """The seed's broadcast server under `run` prints and relays what the port does."""
+    original, ported = [await _server_transcript(c) for c in _seed_commands("broadcast_server.py")]
+    assert original == ported
+    assert "spreading message from (1, b'hello from one')" in original
+
+
+async def _client_transcript(command: tuple[str, ...]) -> str:
+    done = asyncio.Event()
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        writer.write("欢迎\n".encode())
+        await writer.drain()
+        writer.close()
+        done.set()
+
+    server = await asyncio.start_server(serve, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    client = await _start(*command, "tester", env={"SEED_PORT": str(port)})
+    try:
+        assert client.stdout is not None
+        seen = b""
+        async with asyncio.timeout(10):
+            await done.wait()
+            while b"Lost Connection" not in seen:
+                seen += await client.stdout.readline()
+    finally:
+        rest = await _stop(client)
+        server.close()
+        await server.wait_closed()
+    return seen.decode("utf-8") + rest
+
+
+@pytest.mark.asyncio(loop_factories=["asyncio"])
+async def test_broadcast_client_original_runs_like_the_port() -> None:
+    """The seed's broadcast client under `run` prints what the port prints."""
+    original, ported = [await _client_transcript(c) for c in _seed_commands("broadcast_client.py")]
+    assert original == ported
+    assert original.startswith("Start to connect.\nconnect to server!\ngot message:  欢迎\n")
