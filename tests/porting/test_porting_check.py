@@ -113,6 +113,29 @@ def test_missing_names_come_from_the_parity_table(monkeypatch: pytest.MonkeyPatc
     assert verdict.reason.endswith(": why")
 
 
+def test_missing_class_members_come_from_the_parity_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A "Class.member" row of MISSING_NAMES makes `defer.Deferred.member` unsupported."""
+    from twistlike._porting import missing
+
+    monkeypatch.setitem(
+        missing.MISSING_NAMES, "twisted.internet.defer", {"Deferred.callbacks": "deprecated"}
+    )
+    uses = _uses(
+        "from twisted.internet import defer\n"
+        "from twisted.internet.defer import Deferred\n"
+        "defer.Deferred.callbacks\n"
+        "Deferred.callbacks\n"
+        "defer.Deferred.addCallback\n"
+    )
+    assert uses[2:] == [
+        ("attribute", "defer.Deferred.callbacks", "unsupported"),
+        ("attribute", "Deferred.callbacks", "unsupported"),
+        ("attribute", "defer.Deferred", "supported"),
+    ]
+
+
 def test_divergences_are_matched_by_backquoted_name(monkeypatch: pytest.MonkeyPatch) -> None:
     """A divergence naming `Deferred.fromFuture(f)` concerns defer's fromFuture, not task's."""
     from twistlike._porting import support

@@ -27,6 +27,7 @@ from twistlike._porting.support import (
     Verdict,
     endpoint_verdict,
     is_package,
+    member_verdict,
     module_verdict,
     name_verdict,
 )
@@ -163,18 +164,29 @@ class _Scanner:
             return
         base = self.bindings[parts[0]]
         if not _is_module_path(base):
-            # A name imported from a module (``Deferred.fromFuture``): its import is the use.
+            # A name imported from a module (``Deferred.fromFuture``): its import is the use,
+            # unless the parity table says the member is missing.
+            module, _, owner = base.rpartition(".")
+            member = member_verdict(module, owner, parts[1]) if len(parts) > 1 else None
+            if member is not None:
+                self._add(node, "attribute", ".".join(parts[:2]), member)
             return
-        # Walk down the chain while it names modules; the first other part is the name used.
+        # Walk down the chain while it names modules; the first other part is the name used
+        # (with the next part when the parity table lists ``Class.member`` as missing).
         text = parts[0]
         verdict = None
-        for part in parts[1:]:
+        for i, part in enumerate(parts[1:], 1):
             text += "." + part
             candidate = f"{base}.{part}"
             if _is_module_path(candidate):
                 base = candidate
                 continue
             verdict = name_verdict(base, part)
+            if verdict.supported and i + 1 < len(parts):
+                member = member_verdict(base, part, parts[i + 1])
+                if member is not None:
+                    verdict = member
+                    text += "." + parts[i + 1]
             break
         if verdict is None and not is_package(base):
             verdict = module_verdict(base)

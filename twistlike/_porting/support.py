@@ -25,6 +25,7 @@ __all__ = [
     "Verdict",
     "endpoint_verdict",
     "is_package",
+    "member_verdict",
     "module_verdict",
     "name_verdict",
     "twistlike_object",
@@ -204,6 +205,25 @@ def name_verdict(module: str, name: str) -> Verdict:
         f"{verdict.twistlike}.{name}",
         docs="divergences.md" if divergences else verdict.docs,
         divergences=tuple(d.title for d in divergences),
+    )
+
+
+def member_verdict(module: str, owner: str, member: str) -> Verdict | None:
+    """An unsupported verdict for ``owner.member`` when the parity table lists it, else None.
+
+    The parity table names class members as ``"Class.member"`` (``"Deferred.callbacks"``).
+    """
+    key = f"{owner}.{member}"
+    reason = MISSING_NAMES.get(module, {}).get(key)
+    if reason is None:
+        return None
+    return Verdict(
+        f"{module}.{key}",
+        module,
+        "unsupported",
+        None,
+        reason=f"{module}.{key} is not provided: {reason}",
+        docs=NOT_SUPPORTED_DOCS,
     )
 
 
