@@ -229,3 +229,11 @@ def test_progress_bar_only_on_a_terminal(tty: bool) -> None:
     progress.close()
     assert ("100/100 files" in stream.getvalue()) is tty
     assert (stream.getvalue() == "") is not tty
+
+
+def test_parallel_scan_gives_the_same_report() -> None:
+    """Checking in two processes gives the same reports, in the same order, as in one."""
+    from twistlike._porting.cli import _scan
+
+    fixtures = str(Path(__file__).parent / "fixtures")
+    assert _scan([fixtures], jobs=2) == _scan([fixtures], jobs=1)

@@ -63,6 +63,29 @@ _ENDPOINT_CALLS = frozenset({"serverFromString", "clientFromString", "service", 
 _SKIP_DIRS = frozenset({"__pycache__", "node_modules", "build", "dist"})
 
 
+def _nodes(tree: ast.AST) -> list[ast.AST]:
+    """Every node of ``tree``, each before its descendants (a leaner ``ast.walk``).
+
+    About twice as fast as ``ast.walk`` (no generator per node, no ``ctx`` objects), which
+    matters on trees of thousands of files.
+    """
+    found: list[ast.AST] = []
+    stack: list[ast.AST] = [tree]
+    node_type = ast.AST
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        for name in node._fields:
+            if name == "ctx":
+                continue
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, node_type))
+            elif isinstance(value, node_type):
+                stack.append(value)
+    return found
+
+
 def _dotted(node: ast.expr) -> list[str] | None:
     """``a.b.c`` -> ["a", "b", "c"]; None when the chain does not start at a plain name."""
     parts: list[str] = []
@@ -127,13 +150,15 @@ class _Scanner:
 
     def scan(self, tree: ast.Module) -> None:
         # One flat walk (much cheaper than NodeVisitor's recursion): imports first, so that
-        # bindings are file-wide, then the uses. ast.walk meets an attribute chain's outer
+        # bindings are file-wide, then the uses. The walk meets an attribute chain's outer
         # node before its inner ones; the inner ones are part of the same use.
-        nodes = list(ast.walk(tree))
-        for node in nodes:
+        nodes = _nodes(tree)
+        imports = [n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)]
+        # In source order: when a name is imported twice, the later import wins.
+        for node in sorted(imports, key=lambda n: (n.lineno, n.col_offset)):
             if isinstance(node, ast.Import):
                 self.visit_Import(node)
-            elif isinstance(node, ast.ImportFrom):
+            else:
                 self.visit_ImportFrom(node)
         if not self.bindings:
             return
