@@ -155,11 +155,11 @@ class _Scanner:
         nodes = _nodes(tree)
         imports = [n for n in nodes if isinstance(n, ast.Import | ast.ImportFrom)]
         # In source order: when a name is imported twice, the later import wins.
-        for node in sorted(imports, key=lambda n: (n.lineno, n.col_offset)):
-            if isinstance(node, ast.Import):
-                self.visit_Import(node)
+        for statement in sorted(imports, key=lambda n: (n.lineno, n.col_offset)):
+            if isinstance(statement, ast.Import):
+                self.visit_Import(statement)
             else:
-                self.visit_ImportFrom(node)
+                self.visit_ImportFrom(statement)
         if not self.bindings:
             return
         # A name also bound otherwise (``url = ...``, a parameter) is not taken for the
