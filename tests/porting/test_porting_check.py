@@ -53,6 +53,15 @@ def test_unsupported_module_reports_reason_and_alternative() -> None:
     assert all(v.module == "twisted.conch" for v in verdicts)
 
 
+def test_names_provided_elsewhere_are_supported() -> None:
+    """A name the mapping provides elsewhere is supported, with its new home."""
+    uses = check_source("from twisted.python.threadpool import ThreadPool, other\n").uses
+    assert [(u.verdict.status, u.verdict.twistlike) for u in uses] == [
+        ("supported", "twistlike.threads.ThreadPool"),
+        ("unsupported", None),
+    ]
+
+
 def test_unmapped_module_is_unsupported() -> None:
     """A Twisted module with no row at all is unsupported, saying the table has no row."""
     (use,) = check_source("import twisted.internet.nosuchmodule\n").uses

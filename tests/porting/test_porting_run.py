@@ -119,6 +119,21 @@ def test_missing_name_as_attribute_is_an_attribute_error() -> None:
             defer.NoSuchName  # type: ignore[attr-defined]
 
 
+def test_names_provided_elsewhere_are_served() -> None:
+    """An unsupported module's names that live on elsewhere are served; the rest fail."""
+    import twistlike.threads
+
+    with installed():
+        from twisted.python.threadpool import ThreadPool
+
+        served: object = ThreadPool
+        assert served is twistlike.threads.ThreadPool
+        with pytest.raises(
+            ImportError, match=r"threadpool.other is not supported by twistlike: the module"
+        ):
+            from twisted.python.threadpool import other  # type: ignore[attr-defined]  # noqa: F401
+
+
 def test_unmapped_module_refused_with_allow_twisted_hint() -> None:
     """With real Twisted installed, an unmapped module is refused and --allow-twisted named."""
     with installed(), pytest.raises(UnsupportedTwisted, match="--allow-twisted"):

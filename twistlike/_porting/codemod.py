@@ -153,12 +153,22 @@ class _Porter(cst.CSTTransformer):
         groups: dict[str, list[cst.ImportAlias]] = {}
         package = is_package(module)
         module_target = None if package else _target(module)
-        if not package and (module_target is None or not _is_module(module_target)):
+        row = by_twisted_name(module)
+        moved = dict(row.elsewhere) if row is not None else {}
+        if module_target is not None and not _is_module(module_target):
+            return [node]
+        if not package and module_target is None and not moved:
             return [node]
         for alias in node.names:
             name = alias.name.value if isinstance(alias.name, cst.Name) else None
             home = module
-            if name is not None and package:
+            if name is not None and name in moved and name_verdict(module, name).supported:
+                # A name twistlike provides in another module than its Twisted one's home.
+                home, _, new_name = moved[name].rpartition(".")
+                if new_name != name:
+                    asname = alias.asname or cst.AsName(name=cst.Name(name))
+                    alias = alias.with_changes(name=cst.Name(new_name), asname=asname)
+            elif name is not None and package:
                 target = _target(f"{module}.{name}")
                 if target is not None:
                     home, _, new_name = target.rpartition(".")

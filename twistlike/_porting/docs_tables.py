@@ -73,6 +73,9 @@ def unsupported_table() -> str:
         if row.supported:
             continue
         instead = _cell(row.alternative) if row.alternative else "-"
+        if row.elsewhere:
+            names = ", ".join(f"`{name}` is `{target}`" for name, target in row.elsewhere)
+            instead += f" ({names})"
         lines.append(f"| `{row.twisted}` | {_cell(row.reason)} | {instead} |")
     return "\n".join(lines)
 

@@ -90,7 +90,12 @@ def _importing_from(frame: FrameType | None) -> bool:
     return frame.f_code.co_code[frame.f_lasti] == _IMPORT_FROM
 
 
-def _module_getattr(twisted: str, target: str) -> Any:
+def _module_getattr(twisted: str, target: str | None) -> Any:
+    """The ``__getattr__`` of a shim module: a clear error for any name it lacks.
+
+    ``target`` is the twistlike module serving it, None for an unsupported module of which
+    only a few names are served (``elsewhere`` in the mapping).
+    """
     missing = MISSING_NAMES.get(twisted, {})
 
     def __getattr__(name: str) -> Any:
@@ -98,7 +103,9 @@ def _module_getattr(twisted: str, target: str) -> Any:
             raise AttributeError(f"module {twisted!r} has no attribute {name!r}")
         row = by_twisted_name(twisted)
         docs = row.docs if row is not None else "index.md"
-        if name in missing:
+        if target is None:
+            message = f"{twisted}.{name}: {_unsupported_message(twisted)}"
+        elif name in missing:
             message = (
                 f"{twisted}.{name} is not provided by twistlike: {missing[name]} "
                 "(see docs/porting.md#not-supported)"
@@ -127,6 +134,13 @@ class _ShimLoader(importlib.abc.Loader):
         row = by_twisted_name(name)
         # Every shim module may hold submodules (twisted.internet is a package in Twisted).
         module.__path__ = list(self.finder.real_path(name))
+        if row is not None and row.twistlike is None:
+            # Only the names twistlike provides elsewhere; the rest fail with the reason.
+            for attribute, target in row.elsewhere:
+                setattr(module, attribute, twistlike_object(target))
+            setattr(module, "__all__", [a for a, _ in row.elsewhere])  # noqa: B010
+            setattr(module, "__getattr__", _module_getattr(name, None))  # noqa: B010
+            return
         if row is None or row.twistlike is None:
             return  # a package that only holds mapped modules
         owner = twistlike_object(row.twistlike)
@@ -169,6 +183,9 @@ class TwistedShimFinder(importlib.abc.MetaPathFinder):
         if fullname != "twisted" and not fullname.startswith("twisted."):
             return None
         row = lookup(fullname)
+        if row is not None and row.twisted == fullname and row.elsewhere:
+            # Unsupported, but some of its names live on in twistlike: serve those.
+            return importlib.machinery.ModuleSpec(fullname, self._loader, is_package=True)
         if row is not None and not row.supported:
             if self.allow_twisted and self._real is not None:
                 return None  # asked for: the installed Twisted's module (see real_path)

@@ -33,6 +33,10 @@ class ModuleMapping:
         reason: why it is not supported (empty when supported).
         alternative: what to use instead in the asyncio world (may be empty).
         docs: the docs page that covers it (relative to docs/).
+        elsewhere: names of this Twisted module that twistlike provides in another module,
+            as ``(name, "twistlike.module.Name")`` pairs (``twisted.python.threadpool``'s
+            ``ThreadPool`` is ``twistlike.threads.ThreadPool``); mostly for unsupported
+            modules whose one useful name lives on.
     """
 
     twisted: str
@@ -40,6 +44,7 @@ class ModuleMapping:
     reason: str = ""
     alternative: str = ""
     docs: str = "index.md"
+    elsewhere: tuple[tuple[str, str], ...] = ()
 
     @property
     def supported(self) -> bool:
@@ -83,9 +88,14 @@ _WEB: tuple[ModuleMapping, ...] = ()
 
 
 # -- Twisted modules twistlike does not provide, with the reason and the alternative ----------
-def _no(twisted: str, reason: str, alternative: str = "") -> ModuleMapping:
+def _no(
+    twisted: str,
+    reason: str,
+    alternative: str = "",
+    elsewhere: tuple[tuple[str, str], ...] = (),
+) -> ModuleMapping:
     # An unsupported row covers the module and every module below it (see lookup()).
-    return ModuleMapping(twisted, None, reason, alternative, "porting.md#not-supported")
+    return ModuleMapping(twisted, None, reason, alternative, "porting.md#not-supported", elsewhere)
 
 
 _UNSUPPORTED: tuple[ModuleMapping, ...] = (
@@ -273,6 +283,18 @@ _UNSUPPORTED: tuple[ModuleMapping, ...] = (
         "twisted.runner",
         "procmon and inetd are not provided",
         "systemd or supervisord to keep processes running",
+    ),
+    _no(
+        "twisted.trial.util",
+        "trial's internal helpers are not provided",
+        "twistlike.trial",
+        elsewhere=(("DirtyReactorAggregateError", "twistlike.trial.DirtyReactorAggregateError"),),
+    ),
+    _no(
+        "twisted.python.threadpool",
+        "the module is not provided; its ThreadPool is",
+        "twistlike.threads.ThreadPool, or a concurrent.futures executor",
+        elsewhere=(("ThreadPool", "twistlike.threads.ThreadPool"),),
     ),
     _no(
         "twisted.trial.runner",

@@ -168,6 +168,12 @@ def name_verdict(module: str, name: str) -> Verdict:
     if is_package(module) or (lookup(dotted) is not None and lookup(dotted) is not lookup(module)):
         return module_verdict(dotted)
     verdict = module_verdict(module)
+    row = lookup(module)
+    moved = dict(row.elsewhere) if row is not None and row.twisted == module else {}
+    if name in moved:
+        parent, _, attribute = moved[name].rpartition(".")
+        if _has(parent, attribute):
+            return Verdict(dotted, module, "supported", moved[name], docs=NOT_SUPPORTED_DOCS)
     if verdict.twistlike is None:
         return Verdict(
             dotted,
