@@ -111,7 +111,12 @@ async def test_both_reactors_share_one_asyncio_loop() -> None:
 
     loop = asyncio.get_running_loop()
     treactor: Any = asyncioreactor.AsyncioSelectorReactor(loop)  # not installed globally
-    async with asyncio.timeout(5):
-        from_twisted = await task.deferLater(treactor, 0.01, lambda: "twisted").asFuture(loop)
-        from_twistlike = await twistlike.task.deferLater(reactor, 0.01, lambda: "twistlike")
+    try:
+        async with asyncio.timeout(5):
+            from_twisted = await task.deferLater(treactor, 0.01, lambda: "twisted").asFuture(loop)
+            from_twistlike = await twistlike.task.deferLater(reactor, 0.01, lambda: "twistlike")
+    finally:
+        # Twisted's reactor registered its waker pipe on our loop; take it off and close it.
+        treactor.removeReader(treactor.waker)
+        treactor.waker.connectionLost(None)
     assert (from_twisted, from_twistlike) == ("twisted", "twistlike")
