@@ -181,11 +181,13 @@ class _Porter(cst.CSTTransformer):
             groups.setdefault(home, []).append(alias)
         if list(groups) == [module]:
             return [node]
-        parenthesized = node.lpar is not None
+        # Each statement of a split ends its names as the original did (trailing comma or
+        # not, and the line break before a closing parenthesis).
+        last_comma = node.names[-1].comma
         result: list[cst.BaseSmallStatement] = []
         for home, aliases in groups.items():
             if len(groups) > 1:
-                aliases = _strip_last_comma(list(aliases), parenthesized)
+                aliases = [*aliases[:-1], aliases[-1].with_changes(comma=last_comma)]
             result.append(node.with_changes(module=_expression(home), names=aliases))
         return result
 
