@@ -127,3 +127,23 @@ def test_cli_reports_syntax_errors(tmp_path: Path, capsys: pytest.CaptureFixture
     bad.write_text("from twisted.internet import defer\ndef (:\n")
     assert port_main([str(bad)]) == 2
     assert "cannot parse" in capsys.readouterr().err
+
+
+def test_cli_write_keeps_crlf_line_endings(tmp_path: Path) -> None:
+    """A file with Windows line endings keeps them, byte for byte, around the rewrite."""
+    path = tmp_path / "crlf.py"
+    path.write_bytes(b"from twisted.internet import defer\r\n\r\nd = defer.Deferred()\r\n")
+    assert port_main([str(path), "--write"]) == 1
+    assert path.read_bytes() == b"from twistlike import defer\r\n\r\nd = defer.Deferred()\r\n"
+
+
+def test_cli_parallel_port_matches_serial(tmp_path: Path) -> None:
+    """Porting in two processes writes the same files as porting in one."""
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    for root in (serial, parallel):
+        shutil.copytree(FIXTURES, root)
+    port_main([str(serial), "--write", "-j", "1"])
+    port_main([str(parallel), "--write", "-j", "2"])
+    for path in sorted(serial.glob("*.py")):
+        assert path.read_bytes() == (parallel / path.name).read_bytes()
+        assert path.read_text() == (FIXTURES / f"{path.stem}.expected").read_text()

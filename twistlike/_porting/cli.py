@@ -213,6 +213,22 @@ def check_main(argv: Sequence[str]) -> int:
     return 1 if counts["unsupported"] else 0
 
 
+def _port_file(path: Path) -> tuple[Path, bytes | None, bytes | None, str]:
+    """Port one file: (path, original bytes, ported bytes, error); None when no Twisted."""
+    from twistlike._porting.codemod import port_bytes
+
+    try:
+        original = path.read_bytes()
+    except OSError as e:
+        return path, None, None, f"cannot read: {e.strerror or e}"
+    if b"twisted" not in original:
+        return path, None, None, ""
+    try:
+        return path, original, port_bytes(original), ""
+    except Exception as e:  # libcst.ParserSyntaxError and friends: report, go on
+        return path, None, None, f"cannot parse: {e}"
+
+
 def port_main(argv: Sequence[str]) -> int:
     """``python -m twistlike port``: rewrite Twisted imports and references to twistlike."""
     parser = argparse.ArgumentParser(
@@ -224,9 +240,16 @@ def port_main(argv: Sequence[str]) -> int:
     mode = parser.add_mutually_exclusive_group()
     mode.add_argument("--diff", action="store_true", help="print a unified diff (default)")
     mode.add_argument("--write", action="store_true", help="rewrite the files in place")
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=0,
+        help="processes to use (default: one per CPU on trees of 100+ files)",
+    )
     args = parser.parse_args(list(argv))
     try:
-        from twistlike._porting.codemod import port_source
+        import libcst  # noqa: F401 - only to say clearly that the extra is missing
     except ImportError as e:  # libcst is the optional extra twistlike[port]
         print(
             f"twistlike port: {e}; install the extra: pip install 'twistlike[port]'",
@@ -235,34 +258,35 @@ def port_main(argv: Sequence[str]) -> int:
         return 2
     import difflib
 
+    files = list(iter_python_files(args.paths))
+    jobs = args.jobs or ((os.cpu_count() or 1) if len(files) >= 100 else 1)
+    if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(jobs) as pool:
+            results = list(pool.map(_port_file, files, chunksize=8))
+    else:
+        results = [_port_file(path) for path in files]
     changed = 0
     reports = []
     status = 0
-    for path in iter_python_files(args.paths):
-        try:
-            original = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as e:
-            print(f"{path}: cannot read: {e}", file=sys.stderr)
+    for path, original, ported, error in results:
+        if error:
+            print(f"{path}: {error}", file=sys.stderr)
             status = 2
             continue
-        if "twisted" not in original:
-            continue
-        try:
-            ported = port_source(original)
-        except Exception as e:  # libcst.ParserSyntaxError and friends: report, go on
-            print(f"{path}: cannot parse: {e}", file=sys.stderr)
-            status = 2
-            continue
+        if original is None or ported is None:
+            continue  # no Twisted in it
         if ported != original:
             changed += 1
             if args.write:
-                path.write_text(ported, encoding="utf-8")
+                path.write_bytes(ported)
                 print(f"rewrote {path}", file=sys.stderr)
             else:
                 sys.stdout.writelines(
                     difflib.unified_diff(
-                        original.splitlines(keepends=True),
-                        ported.splitlines(keepends=True),
+                        original.decode("utf-8", "replace").splitlines(keepends=True),
+                        ported.decode("utf-8", "replace").splitlines(keepends=True),
                         f"a/{path}",
                         f"b/{path}",
                     )

@@ -25,7 +25,7 @@ import libcst as cst
 from twistlike._porting.mapping import by_twisted_name
 from twistlike._porting.support import is_package, name_verdict
 
-__all__ = ["port_source"]
+__all__ = ["port_bytes", "port_source"]
 
 
 def _dotted(node: cst.BaseExpression) -> str | None:
@@ -271,13 +271,25 @@ class _Porter(cst.CSTTransformer):
         return updated.with_changes(value=_expression(target))
 
 
+def _port(tree: cst.Module) -> cst.Module:
+    chains = _Chains()
+    tree.visit(chains)
+    return tree.visit(_Porter(chains.chains, chains.imported, chains.present))
+
+
 def port_source(source: str) -> str:
     """Return ``source`` with its supported Twisted imports and references rewritten.
 
     Raises:
         libcst.ParserSyntaxError: ``source`` is not valid Python.
     """
-    tree = cst.parse_module(source)
-    chains = _Chains()
-    tree.visit(chains)
-    return tree.visit(_Porter(chains.chains, chains.imported, chains.present)).code
+    return _port(cst.parse_module(source)).code
+
+
+def port_bytes(source: bytes) -> bytes:
+    """:func:`port_source` on a file's bytes: its encoding and line endings are kept.
+
+    Raises:
+        libcst.ParserSyntaxError: ``source`` is not valid Python.
+    """
+    return _port(cst.parse_module(source)).bytes
