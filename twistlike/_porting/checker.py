@@ -262,7 +262,7 @@ def _plugin_verdict() -> Verdict:
         None,
         "twistd plugins are found through twisted.plugin's plugin lookup, which twistlike "
         "does not provide",
-        "name the service maker with `python -m twistlike twistd` (see the twistd docs)",
+        "build the service in a .tac file or your own main() instead of a plugin",
         plugin.docs,
     )
 
