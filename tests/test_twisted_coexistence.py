@@ -1,8 +1,20 @@
 """twistlike next to real Twisted in one process (a porter migrating step by step, treq).
 
-The Deferred tests specify what the chain engine must do with a real Twisted Deferred: treat
-it as Twisted treats its own (duck-typed: anything with addCallbacks/addBoth that is not a
-twistlike Deferred is waited for). They are expected failures until the engine supports it.
+The Deferred tests specify what the chain engine (twistlike/_core/deferred.py) must do with
+a real Twisted Deferred: treat it as Twisted treats its own. They are expected failures until
+the engine supports it. The contract:
+
+- "foreign Deferred" is duck-typed: not a twistlike Deferred, and has callable
+  ``addCallbacks``, ``addBoth`` and ``cancel`` and a ``called`` attribute (no import of
+  Twisted, which stays optional).
+- Wherever the engine now asks ``isinstance(x, Deferred)`` about a value returned or yielded
+  by user code (the chain loop's callback result, ``maybeDeferred``'s result, the value
+  ``inlineCallbacks`` gets from ``yield``, what a coroutine's ``await`` yields to the
+  driver), a foreign Deferred is first adopted: a twistlike Deferred whose canceller calls
+  the foreign ``cancel()``, fired by ``foreign.addCallbacks(d.callback, eb)`` where ``eb``
+  converts the Twisted Failure into a twistlike one (same exception value, type and
+  traceback) and returns None, so the foreign chain ends with None as Twisted's own chaining
+  leaves it. The adopted Deferred then goes through the existing code path.
 """
 
 from __future__ import annotations
