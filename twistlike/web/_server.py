@@ -459,8 +459,9 @@ class Site(HTTPFactory):
     Args:
         resource: the root resource.
         requestFactory: the Request class (``server.Request`` by default).
-        *args, **kwargs: passed to :class:`~twistlike.web.http.HTTPFactory` (``logPath``,
+        args: passed to :class:`~twistlike.web.http.HTTPFactory` (``logPath``,
             ``timeout``, ``logFormatter``, ``reactor`` and twistlike's limits).
+        kwargs: likewise.
     """
 
     counter = 0
