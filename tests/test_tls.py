@@ -652,3 +652,163 @@ async def test_push_producer_is_paused_by_a_slow_tls_reader(pki: PKI) -> None:
         data = await client.receive(total)
         assert len(data) == total
         assert producer.pauses >= 1
+
+
+# ------------------------------------------------------------------------------------------
+# ClientCreator and endpoints
+
+
+@pytest.mark.asyncio
+async def test_clientcreator_connectSSL(pki: PKI) -> None:
+    """ClientCreator.connectSSL fires with the connected protocol."""
+    from twistlike.protocol import ClientCreator
+
+    async with network() as net:
+        port = net.listenSSL(pki.serverOptions())
+        async with asyncio.timeout(BOUND):
+            proto = await ClientCreator(reactor, Recorder).connectSSL(
+                "127.0.0.1", port, pki.clientOptions()
+            )
+        assert isinstance(proto, Recorder)
+        proto.transport.write(b"cc")
+        server = await net.server()
+        assert await server.receive(2) == b"cc"
+        proto.transport.loseConnection()
+        assert (await proto.waitLost()).type is error.ConnectionDone
+
+
+@pytest.mark.asyncio
+async def test_ssl4_endpoints(pki: PKI) -> None:
+    """SSL4ServerEndpoint and SSL4ClientEndpoint connect and exchange data."""
+    from twistlike.endpoints import SSL4ClientEndpoint, SSL4ServerEndpoint, connectProtocol
+
+    net = Network()
+    async with asyncio.timeout(BOUND):
+        port = await SSL4ServerEndpoint(
+            reactor, 0, pki.serverOptions(), interface="127.0.0.1"
+        ).listen(net._serverFactory())
+        try:
+            endpoint = SSL4ClientEndpoint(
+                reactor, "127.0.0.1", port.getHost().port, pki.clientOptions()
+            )
+            client = await connectProtocol(endpoint, Recorder())
+            client.transport.write(b"ep")
+            server = await net.server()
+            assert await server.receive(2) == b"ep"
+            assert ISSLTransport.providedBy(client.transport)
+            client.transport.loseConnection()
+            await server.waitLost()
+        finally:
+            await port.stopListening()
+
+
+@pytest.mark.asyncio
+async def test_wrap_client_and_server_tls(pki: PKI) -> None:
+    """wrapServerTLS over a TCP server endpoint and wrapClientTLS over a TCP client endpoint
+    speak TLS to each other; connect() fires with the application's protocol."""
+    from twistlike.endpoints import (
+        TCP4ClientEndpoint,
+        TCP4ServerEndpoint,
+        connectProtocol,
+        wrapClientTLS,
+        wrapServerTLS,
+    )
+
+    net = Network()
+    async with asyncio.timeout(BOUND):
+        server_ep = wrapServerTLS(
+            pki.serverOptions(), TCP4ServerEndpoint(reactor, 0, interface="127.0.0.1")
+        )
+        port = await server_ep.listen(net._serverFactory())
+        try:
+            client_ep = wrapClientTLS(
+                pki.clientOptions(), TCP4ClientEndpoint(reactor, "127.0.0.1", port.getHost().port)
+            )
+            client = await connectProtocol(client_ep, Recorder())
+            assert isinstance(client, Recorder)
+            await client.handshook.wait()
+            client.transport.write(b"wrapped")
+            server = await net.server()
+            assert await server.receive(7) == b"wrapped"
+            assert server.events[:2] == ["connectionMade", "handshakeCompleted"]
+            assert client.transport.getPeerCertificate() is not None
+            client.transport.loseConnection()
+            assert (await server.waitLost()).type is error.ConnectionDone
+        finally:
+            await port.stopListening()
+
+
+@pytest.mark.asyncio
+async def test_wrap_client_tls_verification_failure_reaches_connectionLost(pki: PKI) -> None:
+    """With wrapClientTLS, a wrong host name ends the connected protocol with the error."""
+    from twistlike.endpoints import TCP4ClientEndpoint, connectProtocol, wrapClientTLS
+
+    async with network() as net:
+        port = net.listenSSL(pki.serverOptions())
+        endpoint = wrapClientTLS(
+            pki.clientOptions("wrong.example"), TCP4ClientEndpoint(reactor, "127.0.0.1", port)
+        )
+        async with asyncio.timeout(BOUND):
+            client = await connectProtocol(endpoint, Recorder())
+        reason = await client.waitLost()
+        assert reason.check(ssl.SSLCertVerificationError)
+        assert "wrong.example" in str(reason.value)
+
+
+@pytest.mark.asyncio
+async def test_string_endpoints_ssl_server_and_tls_client(pki: PKI, tmp_path: Any) -> None:
+    """serverFromString('ssl:...') and clientFromString('tls:...') make working endpoints;
+    the tls: client verifies against the trustRoots directory and the host name."""
+    from twistlike.endpoints import (
+        clientFromString,
+        connectProtocol,
+        quoteStringArgument,
+        serverFromString,
+    )
+
+    key = tmp_path / "key.pem"
+    cert = tmp_path / "cert.pem"
+    pki.server.private_key_pem.write_to_path(str(key))
+    pki.server.cert_chain_pems[0].write_to_path(str(cert))
+    cas = tmp_path / "cas"
+    cas.mkdir()
+    pki.ca.cert_pem.write_to_path(str(cas / "ca.pem"))
+    (cas / "junk.pem").write_bytes(b"not a certificate")
+    net = Network()
+    async with asyncio.timeout(BOUND):
+        server = serverFromString(
+            reactor,
+            f"ssl:0:privateKey={quoteStringArgument(str(key))}:"
+            f"certKey={quoteStringArgument(str(cert))}:interface=127.0.0.1",
+        )
+        port = await server.listen(net._serverFactory())
+        try:
+            portNumber = port.getHost().port
+            good = clientFromString(
+                reactor, f"tls:localhost:{portNumber}:trustRoots={quoteStringArgument(str(cas))}"
+            )
+            client = await connectProtocol(good, Recorder())
+            await client.handshook.wait()
+            client.transport.write(b"s")
+            assert await (await net.server()).receive(1) == b"s"
+            client.transport.loseConnection()
+            await client.waitLost()
+            # The platform's trust store does not know the test CA.
+            bad = clientFromString(reactor, f"tls:localhost:{portNumber}")
+            client = await connectProtocol(bad, Recorder())
+            assert (await client.waitLost()).check(ssl.SSLCertVerificationError)
+            # ssl: client with a hostname verifies it.
+            sslClient = clientFromString(
+                reactor,
+                f"ssl:127.0.0.1:{portNumber}:hostname=localhost:"
+                f"caCertsDir={quoteStringArgument(str(cas))}",
+            )
+            client = await connectProtocol(sslClient, Recorder())
+            await client.handshook.wait()
+            client.transport.loseConnection()
+            await client.waitLost()
+        finally:
+            await port.stopListening()
+            for p in net.servers:
+                if p.transport is not None and p.transport.connected:
+                    p.transport.abortConnection()
