@@ -87,6 +87,7 @@ class _Handshake:
         "_task",
         "cleanEOF",
         "done",
+        "sslTransport",
         "tcp",
     )
 
@@ -102,6 +103,7 @@ class _Handshake:
         self._task: asyncio.Task[None] | None = None
         self.done = False
         self.cleanEOF = False
+        self.sslTransport: asyncio.Transport | None = None
         # What the TLS layer delivered between the handshake's end and start_tls returning
         # (it reads on at once; our task resumes a loop turn later).
         self._early: list[bytes] = []
@@ -337,15 +339,19 @@ class TLSConnection(Connection):
     def _tlsReady(self, transport: asyncio.Transport) -> None:
         tls = self._tls
         assert isinstance(tls, _Handshake)
-        self._transport = transport
-        tls._finish(transport)
+        tls.sslTransport = transport
         protocol = self.protocol
         if IHandshakeListener.providedBy(protocol):
+            # As Twisted: before the writes made during the handshake are sent (writes made
+            # here are queued after them; an abort here discards them all).
             try:
                 protocol.handshakeCompleted()
             except BaseException:
                 self._failed(Failure(), "Unhandled error in handshakeCompleted")
-                return
+        self._transport = transport
+        if tls.tcp.is_closing():
+            tls._buffer = []  # aborted: nothing more goes out
+        tls._finish(transport)
         early, tls._early = tls._early, []
         for data in early:
             if not self.connected:
@@ -367,9 +373,9 @@ class TLSConnection(Connection):
 
     def _sslObject(self) -> ssl.SSLObject | None:
         tls = self._tls
-        if not isinstance(tls, _Handshake) or not tls.done or self._transport is None:
+        if not isinstance(tls, _Handshake) or tls.sslTransport is None:
             return None
-        sslobj: ssl.SSLObject | None = self._transport.get_extra_info("ssl_object")
+        sslobj: ssl.SSLObject | None = tls.sslTransport.get_extra_info("ssl_object")
         return sslobj
 
     def getPeerCertificate(self) -> Certificate | None:
