@@ -31,9 +31,11 @@ from twistlike._core.tlsconfig import (
     DefaultOpenSSLContextFactory,
     DiffieHellmanParameters,
     OpenSSLDefaultPaths,
+    ProtocolNegotiationSupport,
     TLSVersion,
     optionsForClientTLS,
     platformTrust,
+    protocolNegotiationMechanisms,
     trustRootFromCertificates,
 )
 
@@ -51,10 +53,12 @@ __all__ = [
     "KeyPair",
     "OpenSSLDefaultPaths",
     "PrivateCertificate",
+    "ProtocolNegotiationSupport",
     "TLSVersion",
     "VerificationError",
     "optionsForClientTLS",
     "platformTrust",
+    "protocolNegotiationMechanisms",
     "trustRootFromCertificates",
 ]
 

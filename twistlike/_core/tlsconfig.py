@@ -44,10 +44,12 @@ __all__ = [
     "DefaultOpenSSLContextFactory",
     "DiffieHellmanParameters",
     "OpenSSLDefaultPaths",
+    "ProtocolNegotiationSupport",
     "TLSVersion",
     "contextFor",
     "optionsForClientTLS",
     "platformTrust",
+    "protocolNegotiationMechanisms",
     "trustRootFromCertificates",
 ]
 
@@ -152,6 +154,27 @@ def _loadChain(ctx: ssl.SSLContext, chainPEM: bytes) -> None:
             os.unlink(path)
         finally:
             os.rmdir(directory)
+
+
+class ProtocolNegotiationSupport(enum.Flag):
+    """Which protocol negotiation mechanisms TLS offers here.
+
+    Twisted: twisted.internet.ssl.ProtocolNegotiationSupport.
+    """
+
+    NOSUPPORT = 0
+    NPN = 1
+    ALPN = 2
+
+
+def protocolNegotiationMechanisms() -> ProtocolNegotiationSupport:
+    """ALPN when the ``ssl`` module has it; never NPN (the standard library dropped it).
+
+    Twisted: twisted.internet.ssl.protocolNegotiationMechanisms.
+    """
+    if ssl.HAS_ALPN:
+        return ProtocolNegotiationSupport.ALPN
+    return ProtocolNegotiationSupport.NOSUPPORT
 
 
 # ------------------------------------------------------------------------------------------

@@ -9,4 +9,19 @@ from __future__ import annotations
 
 __all__ = ["MISSING_NAMES"]
 
-MISSING_NAMES: dict[str, dict[str, str]] = {}
+_NEEDS_PYOPENSSL = "needs a pyOpenSSL object; twistlike's TLS uses the standard library's ssl"
+
+MISSING_NAMES: dict[str, dict[str, str]] = {
+    # -- TLS (issue 12) --
+    "twisted.internet.ssl": {
+        "Certificate.getPublicKey": "public keys are not modelled; use cryptography on dump()",
+        "Certificate.hostFromTransport": "the local certificate is not exposed by ssl",
+        "Certificate.inspect": "use getSubject()/getIssuer()/digest()",
+        "KeyPair.inspect": "not provided; use cryptography on dump()",
+        "KeyPair.keyHash": "not provided; use cryptography on dump()",
+        "KeyPair.matches": "not provided; use cryptography on dump()",
+        "KeyPair.requestObject": _NEEDS_PYOPENSSL,
+        "KeyPair.signRequestObject": _NEEDS_PYOPENSSL,
+        "PrivateCertificate.signRequestObject": _NEEDS_PYOPENSSL,
+    },
+}
