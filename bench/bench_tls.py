@@ -21,6 +21,11 @@ Workloads (full / ``--quick``): ping-pong, 50 TLS connections each sending 64 by
 waiting for the echo, 100,000 (20,000) round trips in all (CPU per round trip); bulk, one
 TLS connection streaming 128 MiB (64 MiB) echoed back (CPU per MiB). Best of 5 (3) per cell,
 cells interleaved. Bar (issue 12): twistlike / raw asyncio on the same loop <= 1.10 for both.
+
+``--callgrind`` counts instead the instructions the server process executes (user space:
+Python, OpenSSL, the loop), under ``valgrind --tool=callgrind``, for a small and a large
+workload on the default loop; the difference divided by the extra operations is the cost per
+round trip (one connection) or per MiB, free of the kernel's and the scheduler's noise.
 """
 
 from __future__ import annotations
@@ -244,6 +249,68 @@ WORKLOADS = {"ping-pong": ("µs CPU/round trip", 1e6), "bulk": ("ms CPU/MiB", 1e
 BAR = 1.10
 
 
+def _callgrindCount(impl: str, workload: str, amount: int, directory: str) -> int:
+    """Instructions the server executed serving one connection's ``workload``."""
+    log = os.path.join(directory, f"valgrind-{impl}-{workload}-{amount}.log")
+    proc = subprocess.Popen(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            f"--callgrind-out-file={os.path.join(directory, 'callgrind.%p')}",
+            f"--log-file={log}",
+            sys.executable,
+            os.path.abspath(__file__),
+            "--serve",
+            impl,
+            "asyncio",
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    server = Server.__new__(Server)
+    server.proc = proc
+    try:
+        server.port = int(server._line())
+        if workload == "ping-pong":
+            _run(ping_pong(server.port, 1, amount))
+        else:
+            _run(bulk(server.port, amount))
+    finally:
+        server.close()
+    with open(log) as f:
+        for line in f:
+            if "Collected :" in line:
+                return int(line.rsplit(":", 1)[1])
+    raise RuntimeError(f"no instruction count in {log}")
+
+
+def callgrind(directory: str) -> None:
+    """Print instructions per round trip and per MiB, twistlike vs raw asyncio vs Twisted."""
+    print("| workload | twistlike | raw asyncio | ratio | Twisted |")
+    print("|---|---:|---:|---:|---:|")
+    for workload, small, large, unit in (
+        ("ping-pong", 200, 2200, "instructions/round trip"),
+        ("bulk", 1, 9, "M instructions/MiB"),
+    ):
+        perOp = {}
+        for impl in ("twistlike", "raw", "twisted"):
+            low = _callgrindCount(impl, workload, small, directory)
+            high = _callgrindCount(impl, workload, large, directory)
+            perOp[impl] = (high - low) / (large - small)
+        scale = 1e-6 if workload == "bulk" else 1.0
+        ours, raw, twisted = (
+            perOp["twistlike"] * scale,
+            perOp["raw"] * scale,
+            perOp["twisted"] * scale,
+        )
+        print(
+            f"| {workload} ({unit}) | {ours:,.2f} | {raw:,.2f} | {ours / raw:.3f} "
+            f"| {twisted:,.2f} |",
+            flush=True,
+        )
+
+
 def _makeCertificates(directory: str) -> None:
     import trustme
 
@@ -258,10 +325,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small counts")
     parser.add_argument("--repeat", type=int, default=None, help="runs per cell (best kept)")
+    parser.add_argument(
+        "--callgrind", action="store_true", help="instruction counts under valgrind instead"
+    )
     parser.add_argument("--serve", nargs=2, metavar=("IMPL", "LOOP"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve:
         serve(*args.serve)
+        return 0
+    if args.callgrind:
+        directory = tempfile.mkdtemp(prefix="bench-tls-")
+        os.environ[_CERTS_ENV] = directory
+        try:
+            _makeCertificates(directory)
+            callgrind(directory)
+        finally:
+            shutil.rmtree(directory, ignore_errors=True)
         return 0
     _raise_fd_limit()
     _pin(1)
