@@ -4,8 +4,10 @@ Each scenario runs in a subprocess on real Twisted's reactor and, with only its 
 changed, on twistlike's reactor (asyncio's default loop and uvloop). Each records the client
 and server protocols' callbacks (connectionMade, handshakeCompleted with whether a peer
 certificate is visible, dataReceived, connectionLost with the reason's type) and the client
-factory's; the lists must be equal, except for the documented divergences applied by
-``_EXPECTED_DIVERGENCES`` (each is a row of twistlike._porting.divergences, section _TLS).
+factory's; the lists must be equal (consecutive dataReceived calls merged), except for the
+documented divergences applied by ``_EXPECTED_DIVERGENCES`` (each is a row of
+twistlike._porting.divergences, section _TLS). One scenario upgrades a TCP connection with
+startTLS on both sides.
 
 Certificates are made in each subprocess with trustme; networking is loopback; each run is
 bounded by a watchdog in the program and by a subprocess timeout.
@@ -63,7 +65,9 @@ class P(Protocol):
     role = None
     def connectionMade(self):
         ev[self.role].append("connectionMade")
-        if self.role == "client":
+        if self.role == "client" and SCEN == "starttls":
+            self.transport.write(b"STARTTLS")
+        elif self.role == "client":
             self.transport.write(b"hello")
     def handshakeCompleted(self):
         ev[self.role].append("handshakeCompleted")
@@ -71,7 +75,23 @@ class P(Protocol):
         if self.role == "client" and SCEN == "abort":
             self.transport.abortConnection()
     def dataReceived(self, d):
-        ev[self.role].append("data:" + d.decode())
+        events = ev[self.role]
+        if events and events[-1].startswith("data:"):
+            events[-1] += d.decode()  # a stream: how it is chunked is not behaviour
+        else:
+            events.append("data:" + d.decode())
+        if SCEN == "starttls":
+            if self.role == "server" and d == b"STARTTLS":
+                self.transport.write(b"OK")  # in clear
+                self.transport.startTLS(serverOpts)
+                self.transport.write(b"after")  # encrypted
+            elif self.role == "client" and d == b"OK":
+                self.transport.startTLS(clientOpts)
+                self.transport.write(b"hello")
+            elif self.role == "server" and d == b"hello":
+                self.transport.write(b"bye")
+                self.transport.loseConnection()
+            return
         if self.role == "server" and SCEN in ("echo", "abortlater"):
             self.transport.write(d.upper())
         if self.role == "server" and SCEN == "serverclose":
@@ -99,8 +119,12 @@ class CF(ClientFactory):
     def clientConnectionFailed(self, c, r):
         ev["client"].append("failed:" + name(r)); finished(); finished()
 
-port = reactor.listenSSL(0, SF(), serverOpts, interface="127.0.0.1")
-reactor.connectSSL("127.0.0.1", port.getHost().port, CF(), clientOpts)
+if SCEN == "starttls":
+    port = reactor.listenTCP(0, SF(), interface="127.0.0.1")
+    reactor.connectTCP("127.0.0.1", port.getHost().port, CF())
+else:
+    port = reactor.listenSSL(0, SF(), serverOpts, interface="127.0.0.1")
+    reactor.connectSSL("127.0.0.1", port.getHost().port, CF(), clientOpts)
 reactor.callLater(8, reactor.stop)  # watchdog
 reactor.run()
 print(json.dumps(ev))
@@ -143,6 +167,7 @@ def _abortLater(ev: _Events) -> _Events:
 _EXPECTED_DIVERGENCES: dict[str, Callable[[_Events], _Events]] = {
     "echo": lambda ev: ev,
     "serverclose": lambda ev: ev,
+    "starttls": lambda ev: ev,
     "wronghost": _handshakeFailureFactoryReason,
     "unknownca": _unknownCA,
     "abort": _abortInHandshakeCompleted,
