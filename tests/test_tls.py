@@ -812,3 +812,16 @@ async def test_string_endpoints_ssl_server_and_tls_client(pki: PKI, tmp_path: An
             for p in net.servers:
                 if p.transport is not None and p.transport.connected:
                     p.transport.abortConnection()
+
+
+def test_reactor_provides_IReactorSSL() -> None:
+    """The reactor declares IReactorSSL, as Twisted's TLS-capable reactors do."""
+    from twistlike.interfaces import IReactorSSL
+
+    assert IReactorSSL.providedBy(reactor)
+
+
+def test_listenSSL_with_client_settings_raises_before_binding() -> None:
+    """listenSSL with optionsForClientTLS settings fails at once with a TypeError."""
+    with pytest.raises(TypeError, match="client settings"):
+        reactor.listenSSL(0, Factory(), optionsForClientTLS("x.example"), interface="127.0.0.1")
