@@ -825,3 +825,88 @@ def test_listenSSL_with_client_settings_raises_before_binding() -> None:
     """listenSSL with optionsForClientTLS settings fails at once with a TypeError."""
     with pytest.raises(TypeError, match="client settings"):
         reactor.listenSSL(0, Factory(), optionsForClientTLS("x.example"), interface="127.0.0.1")
+
+
+# ------------------------------------------------------------------------------------------
+# TLS through the in-memory pump (twistlike.testing)
+
+
+def _tlsFromTheStart(pki: PKI, clientOptions: Any) -> tuple[Recorder, Recorder]:
+    from twistlike.testing import connectedServerAndClient
+
+    serverOptions = pki.serverOptions(acceptableProtocols=[b"h2", b"http/1.1"])
+
+    def server() -> Recorder:
+        p = Recorder(lambda p: p.transport.startTLS(serverOptions))
+        p.onData = lambda p, data: p.transport.write(data.upper())
+        return p
+
+    def client() -> Recorder:
+        def made(p: Recorder) -> None:
+            p.transport.startTLS(clientOptions)
+            p.transport.write(b"secret")  # sent once the handshake completes
+
+        return Recorder(made)
+
+    c, s, pump = connectedServerAndClient(server, client)
+    pump.flush()
+    return c, s
+
+
+def test_iosim_runs_real_tls_in_memory(pki: PKI) -> None:
+    """connectedServerAndClient with startTLS on both ends runs a verified TLS session."""
+    c, s = _tlsFromTheStart(pki, pki.clientOptions(acceptableProtocols=[b"h2"]))
+    assert bytes(c.data) == b"SECRET"
+    assert bytes(s.data) == b"secret"
+    assert c.events[:2] == ["connectionMade", "handshakeCompleted"]
+    assert c.transport.getPeerCertificate() == Certificate.loadPEM(
+        pki.server.cert_chain_pems[0].bytes()
+    )
+    assert c.transport.negotiatedProtocol == b"h2"
+    assert s.transport.negotiatedProtocol == b"h2"
+
+
+def test_iosim_tls_verification_failure(pki: PKI) -> None:
+    """A wrong host name ends both in-memory ends: the client with the verification error,
+    the server with the alert it received."""
+    c, s = _tlsFromTheStart(pki, pki.clientOptions("wrong.example"))
+    assert c.reason is not None and c.reason.check(ssl.SSLCertVerificationError)
+    assert "wrong.example" in str(c.reason.value)
+    assert s.reason is not None and s.reason.check(ssl.SSLError)
+    assert c.data == b"" and s.data == b""
+
+
+def test_iosim_starttls_after_clear_bytes(pki: PKI) -> None:
+    """STARTTLS over the pump: bytes before startTLS in clear, after it encrypted."""
+    from twistlike.testing import connectedServerAndClient
+
+    serverOptions = pki.serverOptions()
+    clientOptions = pki.clientOptions()
+
+    def serverData(p: Recorder, data: bytes) -> None:
+        if bytes(p.data) == b"STARTTLS":
+            p.transport.write(b"OK")
+            p.transport.startTLS(serverOptions)
+        else:  # what follows arrives through TLS
+            p.transport.write(data.upper())
+
+    def clientData(p: Recorder, data: bytes) -> None:
+        if bytes(p.data) == b"OK":
+            p.transport.startTLS(clientOptions)
+            p.transport.write(b"secret")
+
+    def server() -> Recorder:
+        p = Recorder()
+        p.onData = serverData
+        return p
+
+    def client() -> Recorder:
+        p = Recorder(lambda p: p.transport.write(b"STARTTLS"))
+        p.onData = clientData
+        return p
+
+    c, s, pump = connectedServerAndClient(server, client)
+    pump.flush()
+    assert bytes(c.data) == b"OKSECRET"
+    assert bytes(s.data) == b"STARTTLSsecret"
+    assert "handshakeCompleted" in c.events and "handshakeCompleted" in s.events

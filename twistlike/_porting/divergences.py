@@ -132,11 +132,12 @@ _TLS: tuple[Divergence, ...] = (
     ),
     Divergence(
         _TLS_AREA,
-        "No TLS in the in-memory iosim pump",
+        "iosim's startTLS runs real TLS",
         (
-            "`twistlike.testing.connectedServerAndClient` moves bytes between protocols without"
-            " TLS; `startTLS` needs a real transport. Test TLS over loopback with trustme "
-            "certificates (docs/tls.md)."
+            "`twistlike.testing.FakeTransport.startTLS` runs a real TLS session over "
+            "`ssl.MemoryBIO` (both ends must call it with real settings; certificates are "
+            "verified and a failure ends the connection with the `ssl.SSLError`); Twisted's "
+            "fake only simulates the negotiation, without encryption."
         ),
     ),
 )
