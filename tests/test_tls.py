@@ -24,6 +24,7 @@ from twistlike.failure import Failure
 from twistlike.interfaces import (
     IHandshakeListener,
     INegotiated,
+    IPullProducer,
     IPushProducer,
     ISSLTransport,
     ITLSTransport,
@@ -910,3 +911,48 @@ def test_iosim_starttls_after_clear_bytes(pki: PKI) -> None:
     assert bytes(c.data) == b"OKSECRET"
     assert bytes(s.data) == b"STARTTLSsecret"
     assert "handshakeCompleted" in c.events and "handshakeCompleted" in s.events
+
+
+@implementer(IPullProducer)
+class PullProducer:
+    """Each resumeProducing() writes the next 64 KiB; at the end it unregisters and closes."""
+
+    def __init__(self, transport: Any, data: bytes) -> None:
+        self.transport = transport
+        self.data = data
+        self.offset = 0
+        self.calls = 0
+
+    def resumeProducing(self) -> None:
+        self.calls += 1
+        chunk = self.data[self.offset : self.offset + (64 << 10)]
+        self.offset += len(chunk)
+        if chunk:
+            self.transport.write(chunk)
+            return
+        self.transport.unregisterProducer()
+        self.transport.loseConnection()
+
+    def stopProducing(self) -> None:
+        self.offset = len(self.data)
+
+
+@pytest.mark.asyncio
+async def test_pull_producer_over_tls(pki: PKI) -> None:
+    """A pull producer registered during the handshake streams everything, then closes."""
+    content = bytes(range(256)) * (12 << 10)  # 3 MiB
+
+    async with network() as net:
+        producers: list[PullProducer] = []
+
+        def made(p: Recorder) -> None:
+            producer = PullProducer(p.transport, content)
+            producers.append(producer)
+            p.transport.registerProducer(producer, False)
+
+        net.onServerMade = made
+        port = net.listenSSL(pki.serverOptions())
+        client = net.connect(port, pki.clientOptions())
+        assert await client.receive(len(content)) == content
+        assert (await client.waitLost()).type is error.ConnectionDone
+        assert producers[0].calls > len(content) // (64 << 10)
