@@ -618,7 +618,7 @@ class IReactorSSL(Interface):
         """Connect to ``host:port`` and secure the connection with TLS."""
 
     def listenSSL(
-        port: int, factory: Any, contextFactory: Any, backlog: int, interface: str
+        port: int, factory: Any, contextFactory: Any, backlog: int = 50, interface: str = ""
     ) -> IListeningPort:
         """Listen on ``port``; every accepted connection is secured with TLS."""
 
