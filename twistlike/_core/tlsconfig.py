@@ -539,7 +539,9 @@ def optionsForClientTLS(
     ``server_hostname=hostname``.
 
     ``trustRoot`` defaults to :func:`platformTrust`; ``clientCertificate`` is presented to
-    servers that ask; ``acceptableProtocols`` are offered with ALPN.
+    servers that ask; ``acceptableProtocols`` are offered with ALPN. ``sendServerName`` is
+    accepted for Twisted's signature; the ``ssl`` module always sends the name it checks
+    (SNI), except for IP addresses.
 
     Raises:
         TypeError: ``hostname`` is bytes (as Twisted), or an unknown extra option.
