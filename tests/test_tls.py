@@ -956,3 +956,25 @@ async def test_pull_producer_over_tls(pki: PKI) -> None:
         assert await client.receive(len(content)) == content
         assert (await client.waitLost()).type is error.ConnectionDone
         assert producers[0].calls > len(content) // (64 << 10)
+
+
+@pytest.mark.asyncio
+async def test_contextForServerName_picks_the_certificate_by_sni(pki: PKI) -> None:
+    """CertificateOptions(contextForServerName=...) serves the certificate for the name the
+    client asked for (SNI), so a client verifying that name connects."""
+    other = pki.ca.issue_cert("b.example")
+    otherCert = PrivateCertificate.loadPEM(other.private_key_and_cert_chain_pem.bytes())
+    otherContext = otherCert.options().getContext()
+    asked: list[bytes | None] = []
+
+    def choose(name: bytes | None) -> ssl.SSLContext | None:
+        asked.append(name)
+        return otherContext if name == b"b.example" else None
+
+    async with network() as net:
+        port = net.listenSSL(pki.serverOptions(contextForServerName=choose))
+        client = net.connect(port, pki.clientOptions("b.example"))
+        async with asyncio.timeout(BOUND):
+            await client.handshook.wait()
+        assert asked == [b"b.example"]
+        assert client.transport.getPeerCertificate() == Certificate(otherCert)
