@@ -40,6 +40,10 @@ KNOWN: dict[tuple[str, str], str] = {
     # pytest offers no public way to reach an item's FixtureRequest outside a fixture; the
     # plugin uses it to honour a conftest's twistlike_loop_factory override.
     ("twistlike._aio.pytest_plugin", "_request"): "pytest's Function._request (no public API)",
+    # TLSConnection is a stream.Connection (startTLS switches the class in place), so it
+    # works on the connection's own fields; they move behind loopstate with the next cleanup.
+    ("twistlike._aio.tls", "_connector"): "TLSConnection subclasses stream.Connection",
+    ("twistlike._aio.tls", "_ended"): "TLSConnection subclasses stream.Connection",
 }
 
 

@@ -40,6 +40,8 @@ from typing import Protocol as _TypingProtocol
 from zope.interface import directlyProvides, implementer
 
 from twistlike._aio import loopstate
+from twistlike._aio import tlsendpoints as _tls
+from twistlike._aio.tlsendpoints import wrapClientTLS, wrapServerTLS
 from twistlike._core.addresses import is_ipv6_address
 from twistlike.address import HostnameAddress
 from twistlike.defer import CancelledError, Deferred, execute, fail
@@ -61,6 +63,8 @@ from twistlike.protocol import ClientFactory, Factory, Protocol, connectionDone
 
 __all__ = [
     "HostnameEndpoint",
+    "SSL4ClientEndpoint",
+    "SSL4ServerEndpoint",
     "TCP4ClientEndpoint",
     "TCP4ServerEndpoint",
     "TCP6ClientEndpoint",
@@ -72,9 +76,14 @@ __all__ = [
     "connectProtocol",
     "quoteStringArgument",
     "serverFromString",
+    "wrapClientTLS",
+    "wrapServerTLS",
 ]
 
 _P = TypeVar("_P")
+
+# This module is the public home of the TLS wrappers (implemented in _aio/tlsendpoints).
+wrapClientTLS.__module__ = wrapServerTLS.__module__ = __name__
 
 
 class _StreamClientEndpoint(_TypingProtocol):
@@ -384,6 +393,52 @@ class TCP6ServerEndpoint(_TCPServerEndpoint):
 
 
 @implementer(IStreamServerEndpoint)
+class SSL4ServerEndpoint:
+    """Listen with TLS on a TCP port (``reactor.listenSSL``).
+
+    Twisted: twisted.internet.endpoints.SSL4ServerEndpoint.
+
+    Args:
+        reactor: An IReactorSSL provider.
+        port: The port (0 for any).
+        sslContextFactory: The server's TLS settings (``CertificateOptions`` ...).
+        backlog: The listen queue length.
+        interface: The address to bind ("" for all IPv4 addresses).
+    """
+
+    def __init__(
+        self,
+        reactor: Any,
+        port: int,
+        sslContextFactory: Any,
+        backlog: int = 50,
+        interface: str = "",
+    ) -> None:
+        self._reactor = reactor
+        self._port = port
+        self._sslContextFactory = sslContextFactory
+        self._backlog = backlog
+        self._interface = interface
+
+    def listen(self, protocolFactory: Any) -> Deferred[Any]:
+        """Listen; the Deferred has fired (or failed) by the time this returns.
+
+        Twisted: IStreamServerEndpoint.listen.
+        """
+        return execute(
+            self._reactor.listenSSL,
+            self._port,
+            protocolFactory,
+            contextFactory=self._sslContextFactory,
+            backlog=self._backlog,
+            interface=self._interface,
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._interface or '*'}:{self._port}>"
+
+
+@implementer(IStreamServerEndpoint)
 class UNIXServerEndpoint:
     """Listen on a UNIX socket path.
 
@@ -485,6 +540,64 @@ class TCP4ClientEndpoint(_TCPClientEndpoint):
         ConnectingCancelledError.
         """
         return self._connect_to(self._host, protocolFactory)
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self._host}:{self._port}>"
+
+
+@implementer(IStreamClientEndpoint)
+class SSL4ClientEndpoint:
+    """Connect with TLS over TCP (``reactor.connectSSL``).
+
+    Twisted: twisted.internet.endpoints.SSL4ClientEndpoint.
+
+    The Deferred fires with the protocol after its ``connectionMade`` (before the TLS
+    handshake completes, as in Twisted); a failed verification reaches the protocol's
+    ``connectionLost``.
+
+    Args:
+        reactor: An IReactorSSL provider.
+        host: The host to connect to.
+        port: The port to connect to.
+        sslContextFactory: The client's TLS settings (``optionsForClientTLS(host)`` ...).
+        timeout: Seconds before the attempt fails with TimeoutError.
+        bindAddress: A ``(host, port)`` local address to bind, or None.
+    """
+
+    def __init__(
+        self,
+        reactor: Any,
+        host: str,
+        port: int,
+        sslContextFactory: Any,
+        timeout: float = 30,
+        bindAddress: Any = None,
+    ) -> None:
+        self._reactor = reactor
+        self._host = host
+        self._port = port
+        self._sslContextFactory = sslContextFactory
+        self._timeout = timeout
+        self._bindAddress = bindAddress
+
+    def connect(self, protocolFactory: Any) -> Deferred[Any]:
+        """Connect; fire with the protocol after its ``connectionMade``.
+
+        Twisted: IStreamClientEndpoint.connect.
+        """
+        try:
+            wf = _WrappingFactory(protocolFactory)
+            self._reactor.connectSSL(
+                self._host,
+                self._port,
+                wf,
+                self._sslContextFactory,
+                timeout=self._timeout,
+                bindAddress=self._bindAddress,
+            )
+        except BaseException:
+            return fail()
+        return wf._onConnection
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self._host}:{self._port}>"
@@ -927,9 +1040,9 @@ def _int(description: str, name: str, value: str | int, base: int = 10) -> int:
 
 
 def _unknownType(description: str, name: str, server: bool) -> ValueError:
-    hint = "twistlike knows tcp, tcp6 and unix"
-    if server and name in ("tcp", "unix"):
-        hint = "in a server description, as in Twisted, write tcp and unix in lower case"
+    hint = "twistlike knows tcp, tcp6, unix and ssl" + ("" if server else " and tls")
+    if server and name in ("tcp", "unix", "ssl"):
+        hint = "in a server description, as in Twisted, write tcp, unix and ssl in lower case"
     return ValueError(
         f"Unknown endpoint type: {name!r} in endpoint description {description!r} ({hint})"
     )
@@ -937,7 +1050,7 @@ def _unknownType(description: str, name: str, server: bool) -> ValueError:
 
 def serverFromString(
     reactor: Any, description: str
-) -> TCP4ServerEndpoint | TCP6ServerEndpoint | UNIXServerEndpoint:
+) -> TCP4ServerEndpoint | TCP6ServerEndpoint | UNIXServerEndpoint | SSL4ServerEndpoint:
     """Make a server endpoint from a description string.
 
     Twisted: twisted.internet.endpoints.serverFromString.
@@ -947,6 +1060,8 @@ def serverFromString(
         tcp:PORT[:INTERFACE[:BACKLOG]]            interface="" backlog=50
         tcp6:PORT[:BACKLOG[:INTERFACE]]           backlog=50 interface="::"
         unix:ADDRESS[:MODE[:BACKLOG[:LOCKFILE]]]  mode=666 (octal) backlog=50 lockfile=1
+        ssl:PORT[:PRIVATEKEY[:CERTKEY[:SSLMETHOD[:INTERFACE[:BACKLOG[:EXTRACERTCHAIN
+            [:DHPARAMETERS]]]]]]]               privateKey=server.pem certKey=privateKey
 
     Every argument can also be given by name (``tcp:port=80:interface=127.0.0.1``); escape
     colons in values with a backslash (``tcp6:80:interface=\\:\\:1``). As in Twisted, the
@@ -979,6 +1094,26 @@ def serverFromString(
             mode=_int(description, "mode", bound.get("mode", "666"), 8),
             wantPID=bool(_int(description, "lockfile", bound.get("lockfile", 1))),
         )
+    if kind == "ssl":
+        params = (
+            "port", "privateKey", "certKey", "sslmethod", "interface", "backlog",
+            "extraCertChain", "dhParameters",
+        )  # fmt: skip
+        bound = _bind(description, "ssl", params, 1, args, kwargs)
+        options = _tls.serverSSLOptions(
+            bound.get("privateKey", "server.pem"),
+            bound.get("certKey"),
+            bound.get("sslmethod"),
+            bound.get("extraCertChain"),
+            bound.get("dhParameters"),
+        )
+        return SSL4ServerEndpoint(
+            reactor,
+            _int(description, "port", bound["port"]),
+            options,
+            backlog=_int(description, "backlog", bound.get("backlog", 50)),
+            interface=bound.get("interface", ""),
+        )
     if kind.lower() == "tcp6":
         # Twisted finds tcp6 through its plugin lookup, which ignores case.
         bound = _bind(description, "tcp6", ("port", "backlog", "interface"), 1, args, kwargs)
@@ -991,9 +1126,7 @@ def serverFromString(
     raise _unknownType(description, kind.lower(), server=True)
 
 
-def clientFromString(
-    reactor: Any, description: str
-) -> TCP4ClientEndpoint | TCP6ClientEndpoint | UNIXClientEndpoint:
+def clientFromString(reactor: Any, description: str) -> Any:
     """Make a client endpoint from a description string.
 
     Twisted: twisted.internet.endpoints.clientFromString.
@@ -1002,6 +1135,15 @@ def clientFromString(
 
         tcp:HOST:PORT  or  tcp:host=HOST:port=PORT   [:timeout=SECONDS] [:bindAddress=IP]
         unix:PATH      or  unix:path=PATH            [:timeout=SECONDS] [:lockfile=0|1]
+        tls:HOST:PORT  [:timeout=] [:bindAddress=] [:certificate=PEM] [:privateKey=PEM]
+                       [:trustRoots=DIR] [:endpoint=DESCRIPTION]
+        ssl:HOST:PORT  [:timeout=] [:bindAddress=] [:certKey=PEM] [:privateKey=PEM]
+                       [:caCertsDir=DIR] [:hostname=NAME]
+
+    ``tls:`` verifies the server's certificate (platform trust, or the ``*.pem`` files of
+    ``trustRoots``) and host name, connecting with HostnameEndpoint (or the endpoint
+    described by ``endpoint``). ``ssl:`` verifies the host name only when ``hostname`` is
+    given, and the chain only with ``caCertsDir`` (as in Twisted).
 
     One positional argument is the host, or the port when ``host=`` is given; positional
     arguments win over keywords of the same name, and three or more positional arguments are
@@ -1043,6 +1185,55 @@ def clientFromString(
             _int(description, "port", bound["port"]),
             timeout=_int(description, "timeout", bound.get("timeout", 30)),
             bindAddress=(bound["bindAddress"], 0) if "bindAddress" in bound else None,
+        )
+    if kind == "TLS":
+        params = (
+            "host", "port", "timeout", "bindAddress", "certificate", "privateKey",
+            "trustRoots", "endpoint",
+        )  # fmt: skip
+        bound = _bind(description, "tls", params, 2, args, kwargs)
+        host = bound["host"]
+        options = _tls.clientTLSOptions(
+            host, bound.get("trustRoots"), bound.get("certificate"), bound.get("privateKey")
+        )
+        wrapped: Any
+        if "endpoint" in bound:
+            wrapped = clientFromString(reactor, bound["endpoint"])
+        else:
+            bindAddress = bound.get("bindAddress")
+            wrapped = HostnameEndpoint(
+                reactor,
+                _idnaBytes(host),
+                _int(description, "port", bound["port"]),
+                _int(description, "timeout", bound.get("timeout", 30)),
+                None if bindAddress is None else (bindAddress, 0),
+            )
+        return wrapClientTLS(options, wrapped)
+    if kind == "SSL":
+        if len(args) > 2:
+            raise ValueError(
+                f"endpoint description {description!r} has {len(args)} positional arguments; "
+                "ssl takes at most two (host and port)"
+            )
+        params = (
+            "host", "port", "timeout", "bindAddress", "certKey", "privateKey", "caCertsDir",
+            "hostname",
+        )  # fmt: skip
+        bound = _bind(description, "ssl", params, 2, args, kwargs)
+        options = _tls.clientSSLOptions(
+            bound.get("hostname"),
+            bound.get("certKey"),
+            bound.get("privateKey"),
+            bound.get("caCertsDir"),
+        )
+        bindAddress = bound.get("bindAddress")
+        return SSL4ClientEndpoint(
+            reactor,
+            bound["host"],
+            _int(description, "port", bound["port"]),
+            options,
+            timeout=_int(description, "timeout", bound.get("timeout", 30)),
+            bindAddress=None if bindAddress is None else (bindAddress, 0),
         )
     if kind == "UNIX":
         ignored = len(args) > 1

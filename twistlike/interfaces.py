@@ -565,3 +565,114 @@ class IStreamServerEndpoint(Interface):
 
     def listen(protocolFactory: Any) -> Deferred[Any]:
         """Start listening, and fire with an IListeningPort provider."""
+
+
+# -- TLS interfaces (issue 12) --
+
+
+class ISSLTransport(ITCPTransport):
+    """A TCP connection secured with TLS.
+
+    Twisted: twisted.internet.interfaces.ISSLTransport.
+    """
+
+    def getPeerCertificate() -> Any:  # type: ignore[misc]
+        """Return the peer's certificate (a ``twistlike.ssl.Certificate``), or None."""
+
+
+class ITLSTransport(ITCPTransport):
+    """A TCP connection that can be upgraded to TLS while it runs (STARTTLS).
+
+    Twisted: twisted.internet.interfaces.ITLSTransport.
+    """
+
+    def startTLS(contextFactory: Any) -> None:
+        """Start TLS now: what was written before goes out in clear, what follows encrypted."""
+
+
+class INegotiated(ISSLTransport):
+    """A TLS connection that knows the application protocol negotiated with ALPN.
+
+    Twisted: twisted.internet.interfaces.INegotiated.
+    """
+
+    negotiatedProtocol = Attribute(
+        "The protocol agreed on with ALPN (bytes), or None (none agreed, or handshake not done)."
+    )
+
+
+class IReactorSSL(Interface):
+    """A reactor that listens and connects with TLS.
+
+    Twisted: twisted.internet.interfaces.IReactorSSL.
+    """
+
+    def connectSSL(
+        host: str,
+        port: int,
+        factory: Any,
+        contextFactory: Any,
+        timeout: float,
+        bindAddress: tuple[str, int] | None,
+    ) -> IConnector:
+        """Connect to ``host:port`` and secure the connection with TLS."""
+
+    def listenSSL(
+        port: int, factory: Any, contextFactory: Any, backlog: int = 50, interface: str = ""
+    ) -> IListeningPort:
+        """Listen on ``port``; every accepted connection is secured with TLS."""
+
+
+class IProtocolNegotiationFactory(Interface):
+    """A factory that offers application protocols for ALPN.
+
+    Twisted: twisted.internet.interfaces.IProtocolNegotiationFactory.
+    """
+
+    def acceptableProtocols() -> list[bytes]:  # type: ignore[misc]
+        """Return the protocols to offer, most preferred first."""
+
+
+class IOpenSSLClientConnectionCreator(Interface):
+    """TLS settings for client connections (what ``optionsForClientTLS`` returns).
+
+    Twisted: twisted.internet.interfaces.IOpenSSLClientConnectionCreator. twistlike's
+    providers build an ``ssl.SSLContext``; ``clientConnectionForTLS`` (a pyOpenSSL
+    ``Connection``) is not available (docs/tls.md).
+    """
+
+    def clientConnectionForTLS(tlsProtocol: Any) -> Any:
+        """Twisted: return a pyOpenSSL Connection; twistlike raises a clear error."""
+
+
+class IOpenSSLServerConnectionCreator(Interface):
+    """TLS settings for server connections (``CertificateOptions`` provides it).
+
+    Twisted: twisted.internet.interfaces.IOpenSSLServerConnectionCreator.
+    """
+
+    def serverConnectionForTLS(tlsProtocol: Any) -> Any:
+        """Twisted: return a pyOpenSSL Connection; twistlike raises a clear error."""
+
+
+class IOpenSSLContextFactory(Interface):
+    """Something that makes the TLS context (``getContext``).
+
+    Twisted: twisted.internet.interfaces.IOpenSSLContextFactory. In twistlike
+    ``getContext()`` returns an ``ssl.SSLContext``, not an ``OpenSSL.SSL.Context``.
+    """
+
+    def getContext() -> Any:  # type: ignore[misc]
+        """Return the context (an ``ssl.SSLContext``)."""
+
+
+__all__ += [
+    "INegotiated",
+    "IOpenSSLClientConnectionCreator",
+    "IOpenSSLContextFactory",
+    "IOpenSSLServerConnectionCreator",
+    "IProtocolNegotiationFactory",
+    "IReactorSSL",
+    "ISSLTransport",
+    "ITLSTransport",
+]

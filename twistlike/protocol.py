@@ -517,3 +517,25 @@ class ClientCreator:
         Twisted: twisted.internet.protocol.ClientCreator.connectUNIX.
         """
         return self._connect(self.reactor.connectUNIX, address, timeout=timeout, checkPID=checkPID)
+
+    def connectSSL(
+        self,
+        host: str,
+        port: int,
+        contextFactory: Any,
+        timeout: float = 30,
+        bindAddress: Any = None,
+    ) -> Deferred[Protocol]:
+        """Connect over TLS; the Deferred fires with the protocol after connectionMade.
+
+        Twisted: twisted.internet.protocol.ClientCreator.connectSSL. As there, the protocol
+        is connected before the TLS handshake completes (see docs/tls.md).
+        """
+        return self._connect(
+            self.reactor.connectSSL,
+            host,
+            port,
+            contextFactory=contextFactory,
+            timeout=timeout,
+            bindAddress=bindAddress,
+        )

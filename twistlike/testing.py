@@ -1104,6 +1104,10 @@ class FakeTransport:
         """
         if self.disconnecting:
             return
+        if self._tls is not None:
+            data = self._tls.write(data)
+            if not data:
+                return
         self.stream.append(data)
 
     def writeSequence(self, iovec: Iterable[bytes]) -> None:
@@ -1181,8 +1185,82 @@ class FakeTransport:
         return data
 
     def bufferReceived(self, buf: bytes) -> None:
-        """Deliver ``buf`` to the protocol's ``dataReceived``."""
+        """Deliver ``buf`` to the protocol's ``dataReceived`` (decrypted, after startTLS)."""
+        if self._tls is not None:
+            self._tlsReceived(buf)
+            return
         self.protocol.dataReceived(buf)
+
+    # -- TLS over the pump (issue 12) --
+
+    _tls: Any = None
+
+    def startTLS(self, contextFactory: Any, beNormal: bool = True) -> None:
+        """Run real TLS (``ssl.MemoryBIO``) over this in-memory connection from now on.
+
+        What was written before goes out in clear; what is written after is encrypted once
+        the handshake (which the pump carries) completes. ``beNormal`` False swaps the roles.
+
+        Twisted: twisted.test.iosim.FakeTransport.startTLS. Divergence from Twisted: there
+        the negotiation is simulated without encryption; here both ends must call startTLS
+        with real settings (CertificateOptions, optionsForClientTLS ...), certificates are
+        verified, and a failure ends the connection with the ``ssl.SSLError``.
+        """
+        from twistlike._core.memorytls import MemoryTLS
+        from twistlike._core.tlsconfig import contextFor
+
+        serverSide = self.isServer == bool(beNormal)
+        context, hostname = contextFor(contextFactory, serverSide)
+        if not serverSide and hostname is None and context.check_hostname:
+            raise ValueError("startTLS: these client settings check a host name; give one")
+        self._tls = MemoryTLS(context, serverSide, hostname)
+        first = self._tls.start()
+        if first:
+            self.stream.append(first)
+
+    def _tlsReceived(self, buf: bytes) -> None:
+        import ssl
+
+        from twistlike.interfaces import IHandshakeListener
+
+        tls = self._tls
+        try:
+            chunks, completed = tls.receive(buf)
+        except ssl.SSLError as e:
+            alert = tls.outgoing()
+            if alert:
+                self.stream.append(alert)
+            self.disconnectReason = e
+            self.loseConnection()
+            return
+        replies = tls.outgoing()
+        if replies:
+            self.stream.append(replies)
+        if completed:
+            if IHandshakeListener.providedBy(self.protocol):
+                self.protocol.handshakeCompleted()
+            pending = tls.flushPending()
+            if pending:
+                self.stream.append(pending)
+        for chunk in chunks:
+            self.protocol.dataReceived(chunk)
+        if tls.closed and not self.disconnecting:
+            self.loseConnection()
+
+    def getPeerCertificate(self) -> Any:
+        """The TLS peer's certificate (a ``twistlike.ssl.Certificate``), or None."""
+        from twistlike._core.tlscerts import Certificate
+
+        tls = self._tls
+        der = tls.sslobj.getpeercert(binary_form=True) if tls and tls.handshakeDone else None
+        return Certificate(der) if der else None
+
+    @property
+    def negotiatedProtocol(self) -> bytes | None:
+        """The protocol ALPN agreed on (bytes), or None."""
+        tls = self._tls
+        chosen = tls.sslobj.selected_alpn_protocol() if tls and tls.handshakeDone else None
+        return chosen.encode("ascii") if chosen else None
 
     # Twisted's fake has these ITCPTransport methods, as stubs, for protocols that call them.
 

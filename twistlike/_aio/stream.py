@@ -40,6 +40,7 @@ from twistlike.interfaces import (
     IListeningPort,
     IPushProducer,
     ITCPTransport,
+    ITLSTransport,
     IUNIXTransport,
 )
 
@@ -72,7 +73,7 @@ def _address(sockaddr: Any, family: int | None) -> Any:
     return UNIXAddress(sockaddr or None)
 
 
-@implementer(ITCPTransport, IUNIXTransport, IPushProducer)
+@implementer(ITCPTransport, ITLSTransport, IUNIXTransport, IPushProducer)
 class Connection(asyncio.Protocol):
     """One stream connection: asyncio protocol below, Twisted transport above.
 
@@ -89,6 +90,7 @@ class Connection(asyncio.Protocol):
         "_lostCallback",
         "_reason",
         "_state",
+        "_tls",
         "_transport",
         "_writeEOFPending",
         "connected",
@@ -129,6 +131,9 @@ class Connection(asyncio.Protocol):
         self._closeWhenProducerGone = False
         self._writeEOFPending = False
         self._ended = False
+        # TLS state (twistlike._aio.tls): None for plain TCP; set by a TLS port or connector,
+        # or by startTLS.
+        self._tls: Any = None
 
     # ---- asyncio.Protocol ------------------------------------------------------------------
 
@@ -389,6 +394,16 @@ class Connection(asyncio.Protocol):
             except BaseException:
                 self._failed(Failure(), "Unhandled error in writeConnectionLost")
 
+    def startTLS(self, contextFactory: Any, normal: bool = True) -> None:
+        """Upgrade this connection to TLS now (STARTTLS).
+
+        Twisted: ITLSTransport.startTLS.
+        asyncio: ``loop.start_tls`` (see twistlike._aio.tls).
+        """
+        from twistlike._aio.tls import startTLS
+
+        startTLS(self, contextFactory, normal)
+
     def getPeer(self) -> Any:
         """The address of the other end.
 
@@ -586,8 +601,10 @@ class Port:
         factory = self.factory
         family = self.socket.family
 
+        newConnection = self._newConnection
+
         def protocolFactory() -> Connection:
-            return Connection(factory, state, family=family)
+            return newConnection(factory, state, family)
 
         if self.socket.family == socket.AF_UNIX:
             coro = loop.create_unix_server(protocolFactory, sock=self.socket)
@@ -619,6 +636,10 @@ class Port:
         if self.disconnected:
             return
         self._stop(now=True)
+
+    def _newConnection(self, factory: Any, state: Any, family: int) -> Connection:
+        """The transport of one accepted connection (a TLS port makes TLS ones)."""
+        return Connection(factory, state, family=family)
 
     def stopListening(self) -> Deferred[None]:
         """Close the listening socket; the Deferred fires once it is closed.
@@ -797,7 +818,7 @@ class Connector:
             family = socket.AF_UNIX
         else:
             family = socket.AF_INET6 if ":" in (self.host or "") else socket.AF_INET
-        conn = Connection(self.factory, self._state, self._lost, connector=self, family=family)
+        conn = self._newConnection(family)
 
         def protocolFactory() -> Connection:
             return conn
@@ -856,6 +877,10 @@ class Connector:
                 self._failed(Failure(error.getConnectError((e.errno, os.strerror(e.errno)))))
         finally:
             timer.cancel()
+
+    def _newConnection(self, family: int) -> Connection:
+        """The transport of this attempt's connection (a TLS connector makes a TLS one)."""
+        return Connection(self.factory, self._state, self._lost, connector=self, family=family)
 
     def _connected(self, conn: Connection) -> None:
         self._attempt = None  # the task only finishes create_connection from here on

@@ -91,7 +91,22 @@ _APPLICATION: tuple[ModuleMapping, ...] = (
 )
 
 # -- TLS (ssl) --------------------------------------------------------------------------------
-_TLS: tuple[ModuleMapping, ...] = ()
+_TLS: tuple[ModuleMapping, ...] = (
+    ModuleMapping("twisted.internet.ssl", "twistlike.ssl", docs="tls.md"),
+    ModuleMapping(
+        "twisted.protocols.tls",
+        None,
+        reason=(
+            "TLSMemoryBIOProtocol/TLSMemoryBIOFactory wrap pyOpenSSL; twistlike's TLS runs "
+            "in asyncio's own TLS layer (loop.start_tls) under the transport"
+        ),
+        alternative=(
+            "reactor.listenSSL/connectSSL, transport.startTLS, or the endpoints "
+            "wrapClientTLS/wrapServerTLS"
+        ),
+        docs="tls.md",
+    ),
+)
 
 # -- UDP, processes, stdio, file descriptors (utils, stdio) -----------------------------------
 _POSIX: tuple[ModuleMapping, ...] = ()

@@ -72,3 +72,21 @@ _WEB_MISSING: dict[str, dict[str, str]] = {
     },
 }
 MISSING_NAMES.update(_WEB_MISSING)
+_NEEDS_PYOPENSSL = "needs a pyOpenSSL object; twistlike's TLS uses the standard library's ssl"
+
+MISSING_NAMES.update(
+    {
+        # -- TLS (issue 12) --
+        "twisted.internet.ssl": {
+            "Certificate.getPublicKey": "public keys are not modelled; use cryptography on dump()",
+            "Certificate.hostFromTransport": "the local certificate is not exposed by ssl",
+            "Certificate.inspect": "use getSubject()/getIssuer()/digest()",
+            "KeyPair.inspect": "not provided; use cryptography on dump()",
+            "KeyPair.keyHash": "not provided; use cryptography on dump()",
+            "KeyPair.matches": "not provided; use cryptography on dump()",
+            "KeyPair.requestObject": _NEEDS_PYOPENSSL,
+            "KeyPair.signRequestObject": _NEEDS_PYOPENSSL,
+            "PrivateCertificate.signRequestObject": _NEEDS_PYOPENSSL,
+        },
+    }
+)
