@@ -436,7 +436,7 @@ class ReconnectingClientFactory(ClientFactory[_P]):
     def __getstate__(self) -> dict[str, Any]:
         # As Twisted: a pickled factory does not carry its connection state.
         state = self.__dict__.copy()
-        for key in ("connector", "retries", "delay", "continueTrying", "_callID"):
+        for key in ("connector", "retries", "delay", "continueTrying", "_callID", "clock"):
             state.pop(key, None)
         return state
 
@@ -457,19 +457,21 @@ class _InstanceFactory(ClientFactory[Protocol]):
 
     def buildProtocol(self, addr: Any) -> Protocol:
         # As Twisted: the Deferred fires on a later turn, after connectionMade.
-        self.pending = self.reactor.callLater(0, self._fire, self.instance)
+        self.pending = self.reactor.callLater(0, self._fire, self.deferred.callback, self.instance)
         return self.instance
 
-    def _fire(self, instance: Protocol) -> None:
+    def _fire(self, fire: Callable[[Any], object], value: object) -> None:
         self.pending = None
-        self.deferred.callback(instance)
+        fire(value)
 
     def clientConnectionFailed(self, connector: Any, reason: Failure) -> None:
+        # As Twisted: the failure, too, is delivered on a later turn, so a cancel() made
+        # right after the connection failed still cancels the Deferred.
         if self.pending is not None:
             self.pending.cancel()
             self.pending = None
         if not self.deferred.called:
-            self.deferred.errback(reason)
+            self.pending = self.reactor.callLater(0, self._fire, self.deferred.errback, reason)
 
 
 class ClientCreator:

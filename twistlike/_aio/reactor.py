@@ -35,7 +35,7 @@ from twistlike._aio.tls import TLSReactorMixin
 from twistlike._core.delayedcall import DelayedCall
 from twistlike._core.log import log_failure
 from twistlike._core.threadpool import ThreadPool
-from twistlike.defer import Deferred, DeferredList, fail, maybeDeferred
+from twistlike.defer import Deferred, DeferredList, maybeDeferred
 from twistlike.error import DNSLookupError, ReactorAlreadyRunning, ReactorNotRunning
 from twistlike.failure import Failure
 from twistlike.interfaces import (
@@ -265,6 +265,8 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         self._runThread: threading.Thread | None = None
         self._threadpool: ThreadPool | None = None
         self._threadpoolMax = 10
+        # The signals run() installs once startup reaches its "during" phase (None: none).
+        self._signalsToInstall: list[signal.Signals] | None = None
 
     # ---- which loop -------------------------------------------------------------------------
 
@@ -401,9 +403,11 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                 raise ReactorAlreadyRunning("reactor.run() is already running")
             self._runThread = threading.current_thread()
         factory = loop_factory or self._loopFactory or asyncio.new_event_loop
-        loop = factory()
         with self._lock:
             state = self._pending
+            # iterate() may have made the loop already: run() goes on with it.
+            loop = state.loop if state.loop is not None else factory()
+            state.disarm()  # (an iterate() timer; _startup arms the heap again)
             self._pending = _LoopState(self, None)
             fromThreads, state.fromThreads = state.fromThreads, []
             self._threadLoop = loop
@@ -415,19 +419,20 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         self._lastLoop = None
         self._lastState = self._pending
         installed: list[signal.Signals] = []
+        # As Twisted: the handlers are installed "during startup", after the "before
+        # startup" triggers ran (_finishEvent calls _installSignals).
+        self._signalsToInstall = (
+            installed
+            if installSignalHandlers and threading.current_thread() is threading.main_thread()
+            else None
+        )
         try:
             asyncio.set_event_loop(loop)
             state.loop = loop
-            if installSignalHandlers and threading.current_thread() is threading.main_thread():
-                for signum in (signal.SIGINT, signal.SIGTERM):
-                    try:
-                        loop.add_signal_handler(signum, self._onSignal, signum)
-                    except (NotImplementedError, RuntimeError, ValueError):
-                        continue
-                    installed.append(signum)
             loop.call_soon(self._startup, state, fromThreads)
             loop.run_forever()
         finally:
+            self._signalsToInstall = None
             for signum in installed:
                 loop.remove_signal_handler(signum)
             state.disarm()
@@ -442,6 +447,57 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                 loop.close()
                 with self._lock:
                     self._runThread = None
+
+    def iterate(self, delay: float = 0) -> None:
+        """Run one iteration of the loop: due timers, ready I/O and callbacks.
+
+        Twisted: IReactorCore.iterate (test helpers spin the reactor with it).
+        asyncio: the first call makes the loop that ``run()`` would make (and ``run()`` later
+        goes on with it); each call runs it once (``loop.stop()`` then ``run_forever()``).
+
+        Divergence from Twisted: with ``delay > 0`` the loop runs for ``delay`` seconds;
+        Twisted returns as soon as some I/O was handled. Not running: startup does not fire.
+
+        Raises:
+            RuntimeError: an asyncio loop is already running in this thread.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError(
+                "reactor.iterate() was called while an asyncio event loop is running in "
+                "this thread; await a Deferred instead"
+            )
+        state = self._pending
+        loop = state.loop
+        if loop is None:
+            loop = (self._loopFactory or asyncio.new_event_loop)()
+            self._states[loop] = state
+            with self._lock:
+                self._threadLoop = loop
+                fromThreads, state.fromThreads = state.fromThreads, []
+            state.adopt(loop)
+            for f, args, kw in fromThreads:
+                loop.call_soon(functools.partial(f, *args, **kw))
+        if delay > 0:
+            loop.call_later(delay, loop.stop)
+        else:
+            loop.stop()
+        loop.run_forever()
+
+    def _installSignals(self, loop: asyncio.AbstractEventLoop) -> None:
+        installed = self._signalsToInstall
+        if installed is None:
+            return
+        self._signalsToInstall = None
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._onSignal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            installed.append(signum)
 
     def _onSignal(self, signum: int) -> None:
         name = signal.Signals(signum).name
@@ -575,6 +631,8 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                     Failure(), "Unhandled error while disconnecting", namespace="twistlike.reactor"
                 )
         if eventType == "startup":
+            if state.owned and state.loop is not None:
+                self._installSignals(state.loop)
             state.stopped = False
         elif eventType == "shutdown":
             state.stopped = True
@@ -610,7 +668,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             CannotListenError: the address cannot be bound (in use, not local ...).
         """
         sock, address = bindTCP(port, backlog, interface)
-        p = Port(sock, factory, self._state(), address)
+        p = Port(sock, factory, self._state(), address, backlog)
         p.startListening()
         return p
 
@@ -649,7 +707,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             CannotListenError: the path cannot be bound.
         """
         sock, addr = bindUNIX(address, backlog, mode)
-        p = Port(sock, factory, self._state(), addr)
+        p = Port(sock, factory, self._state(), addr, backlog)
         p.startListening()
         return p
 
@@ -676,11 +734,8 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         Fails with :class:`~twistlike.error.DNSLookupError` when the name does not resolve.
         """
         state = self._state()
-        if state.loop is None:
-            return fail(RuntimeError("reactor.resolve() needs a running event loop"))
-        loop = state.loop
 
-        async def lookup() -> str:
+        async def lookup(loop: asyncio.AbstractEventLoop) -> str:
             try:
                 infos = await loop.getaddrinfo(
                     name, None, family=socket.AF_INET, type=socket.SOCK_STREAM
@@ -691,7 +746,14 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                 raise DNSLookupError(name, "no addresses")
             return str(infos[0][4][0])
 
-        return Deferred.fromCoroutine(lookup())
+        # As Twisted: before run() the lookup waits for the loop run() starts.
+        result: Deferred[str] = Deferred()
+
+        def start(loop: asyncio.AbstractEventLoop) -> None:
+            Deferred.fromCoroutine(lookup(loop)).chainDeferred(result)
+
+        state.onLoop(start)
+        return result
 
     # ---- IReactorThreads ------------------------------------------------------------------------
 

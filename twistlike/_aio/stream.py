@@ -544,8 +544,13 @@ class Port:
     Twisted: twisted.internet.tcp.Port / twisted.internet.unix.Port.
     """
 
-    def __init__(self, sock: socket.socket, factory: Any, state: Any, address: Any) -> None:
+    def __init__(
+        self, sock: socket.socket, factory: Any, state: Any, address: Any, backlog: int = 50
+    ) -> None:
         self.socket: socket.socket | None = sock
+        # asyncio's create_server listen()s again on the socket it is given (default queue
+        # 100): passing the backlog keeps the listen queue the caller asked for.
+        self._backlog = backlog
         self.factory = factory
         self._state = state
         self._address = address
@@ -572,9 +577,9 @@ class Port:
             return Connection(factory, state, family=family)
 
         if self.socket.family == socket.AF_UNIX:
-            coro = loop.create_unix_server(protocolFactory, sock=self.socket)
+            coro = loop.create_unix_server(protocolFactory, sock=self.socket, backlog=self._backlog)
         else:
-            coro = loop.create_server(protocolFactory, sock=self.socket)
+            coro = loop.create_server(protocolFactory, sock=self.socket, backlog=self._backlog)
         task = loop.create_task(coro)
         self._starting = task
 

@@ -1,0 +1,217 @@
+"""Behaviour differences found against Twisted (issue 9, part 2): each scenario runs on both."""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import twin
+from twisted.internet import protocol as tprotocol
+from twisted.internet import task as ttask
+from twisted.internet import testing as ttesting
+from twisted.python import failure as tfailure
+
+from twistlike import error, protocol, reactor, task, testing
+from twistlike.failure import Failure
+
+# ---- item 4: ClientCreator delivers a failed connection on a later turn ---------------------
+
+
+def _client_creator_failure(
+    creator: Any, reactorClass: Any, failureClass: Any, refused: type[Exception]
+) -> list[str]:
+    """Fail a ClientCreator connection, then cancel; record what the Deferred saw, when."""
+    clock = reactorClass()
+    seen: list[str] = []
+    d = creator(clock, protocol.Protocol).connectTCP("127.0.0.1", 1)
+    d.addErrback(lambda f: seen.append(type(f.value).__name__))
+    _host, _port, factory, _timeout, _bind = clock.tcpClients[0]
+    connector = clock.connectors[0]
+    factory.clientConnectionFailed(connector, failureClass(refused()))
+    seen.append("after failure: " + ("called" if d.called else "pending"))
+    d.cancel()
+    clock.advance(0)
+    seen.append("after a turn")
+    return seen
+
+
+def test_client_creator_failure_waits_a_turn() -> None:
+    """A failed ClientCreator connection errbacks on a later turn, so cancel() still wins."""
+    from twisted.internet import error as terror
+
+    theirs = _client_creator_failure(
+        tprotocol.ClientCreator,
+        ttesting.MemoryReactorClock,
+        tfailure.Failure,
+        terror.ConnectionRefusedError,
+    )
+    ours = _client_creator_failure(
+        protocol.ClientCreator, testing.MemoryReactorClock, Failure, error.ConnectionRefusedError
+    )
+    assert ours == theirs == ["after failure: pending", "CancelledError", "after a turn"]
+
+
+# ---- item 5: a ReconnectingClientFactory that retried can be pickled ------------------------
+
+
+class _PicklableFactory(protocol.ReconnectingClientFactory[protocol.Protocol]):
+    """A module-level subclass, so pickle can find it."""
+
+
+class _TwistedPicklableFactory(tprotocol.ReconnectingClientFactory):
+    """The same for Twisted's class."""
+
+
+class _Connector:
+    def connect(self) -> None:
+        pass
+
+
+def test_reconnecting_factory_pickles_after_a_retry() -> None:
+    """After a retry scheduled on a Clock, the factory pickles and comes back without it."""
+    results = []
+    for factoryClass, clockClass in (
+        (_TwistedPicklableFactory, ttask.Clock),
+        (_PicklableFactory, task.Clock),
+    ):
+        factory: Any = factoryClass()
+        factory.clock = clockClass()
+        factory.clientConnectionFailed(_Connector(), None)
+        assert factory.clock.getDelayedCalls()
+        restored = pickle.loads(pickle.dumps(factory))
+        results.append((sorted(vars(restored)), restored.clock, restored.retries, restored.delay))
+    assert results[0] == results[1] == ([], None, 0, 1.0)
+
+
+# ---- item 10: signal handlers are installed during startup ----------------------------------
+
+
+def test_signal_handlers_installed_after_before_startup_triggers() -> None:
+    """SIGINT's handler is still the default in a "before startup" trigger, set after it."""
+    theirs, ours = twin.run_both(
+        """
+        import signal
+        from twisted.internet import reactor
+
+        seen = []
+
+        def look(phase):
+            seen.append((phase, signal.getsignal(signal.SIGINT) is signal.default_int_handler))
+
+        reactor.addSystemEventTrigger("before", "startup", look, "before")
+        reactor.addSystemEventTrigger("after", "startup", look, "after")
+        reactor.callWhenRunning(reactor.stop)
+        reactor.run()
+        print(seen)
+        """
+    )
+    assert theirs.returncode == ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout == "[('before', True), ('after', False)]\n"
+
+
+# ---- item 11: resolve() before run() --------------------------------------------------------
+
+
+def test_resolve_before_run_waits_for_the_loop() -> None:
+    """reactor.resolve() called before run() resolves once the reactor runs."""
+    theirs, ours = twin.run_both(
+        """
+        from twisted.internet import reactor
+
+        d = reactor.resolve("localhost")
+        d.addBoth(print)
+        d.addBoth(lambda _: reactor.stop())
+        reactor.run()
+        """
+    )
+    assert theirs.returncode == ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout == "127.0.0.1\n"
+
+
+# ---- item 12: listenTCP/listenUNIX honour backlog -------------------------------------------
+
+
+async def _listen_queue(*ssArgs: str) -> int:
+    """The listen queue length ss reports for one listening socket (its Send-Q column)."""
+    process = await asyncio.create_subprocess_exec(
+        "ss", "-lH", *ssArgs, stdout=asyncio.subprocess.PIPE
+    )
+    async with asyncio.timeout(10):
+        out, _ = await process.communicate()
+    [line] = out.decode().splitlines()
+    fields = line.split()
+    return int(fields[fields.index("LISTEN") + 2])
+
+
+@pytest.mark.skipif(shutil.which("ss") is None, reason="needs ss(8) to read the listen queue")
+@pytest.mark.asyncio
+async def test_listen_backlog_is_kept(tmp_path: Path) -> None:
+    """The listen queue of a served port is the backlog asked for (TCP and UNIX), as Twisted."""
+    tcp = reactor.listenTCP(0, protocol.Factory.forProtocol(protocol.Protocol), 7, "127.0.0.1")
+    path = str(tmp_path / "s")
+    unix = reactor.listenUNIX(path, protocol.Factory.forProtocol(protocol.Protocol), 9)
+    try:
+        number = tcp.getHost().port
+        async with asyncio.timeout(10):
+            # Once a connection is accepted, asyncio serves the socket (and re-listened).
+            _, w1 = await asyncio.open_connection("127.0.0.1", number)
+            _, w2 = await asyncio.open_unix_connection(path)
+        w1.close()
+        w2.close()
+        assert await _listen_queue("-t", "-n", f"sport = :{number}") == 7
+        assert await _listen_queue("-x", "src", path) == 9
+    finally:
+        await tcp.stopListening()
+        await unix.stopListening()
+
+
+# ---- item 17: reactor.iterate() -------------------------------------------------------------
+
+
+def test_iterate_spins_the_reactor_before_run() -> None:
+    """iterate() runs due timers and loopback I/O without run(), and run() works after it."""
+    theirs, ours = twin.run_both(
+        """
+        import time
+        from twisted.internet import reactor
+        from twisted.internet import protocol
+
+        class Echo(protocol.Protocol):
+            def dataReceived(self, data):
+                self.transport.write(data)
+
+        class Client(protocol.Protocol):
+            def connectionMade(self):
+                self.transport.write(b"ping")
+
+            def dataReceived(self, data):
+                got.append(data)
+                self.transport.loseConnection()
+
+        got, calls = [], []
+        reactor.callLater(0, calls.append, "timer")
+        reactor.iterate()
+        print(calls, reactor.running)
+        port = reactor.listenTCP(0, protocol.Factory.forProtocol(Echo), interface="127.0.0.1")
+        protocol.ClientCreator(reactor, Client).connectTCP("127.0.0.1", port.getHost().port)
+        deadline = time.monotonic() + 10
+        while not got and time.monotonic() < deadline:
+            reactor.iterate(0.01)
+        print(got, reactor.running)
+        reactor.callWhenRunning(calls.append, "running")
+        reactor.callWhenRunning(reactor.stop)
+        reactor.run()
+        print(calls)
+        """
+    )
+    assert theirs.returncode == ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout
+    assert ours.stdout.splitlines() == [
+        "['timer'] False",
+        "[b'ping'] False",
+        "['timer', 'running']",
+    ]
