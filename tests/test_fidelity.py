@@ -215,3 +215,86 @@ def test_iterate_spins_the_reactor_before_run() -> None:
         "[b'ping'] False",
         "['timer', 'running']",
     ]
+
+
+# ---- item 14: trial's assertions return a value --------------------------------------------
+
+_PASSING_ASSERTIONS: list[tuple[str, tuple[Any, ...]]] = [
+    ("assertEqual", (1, 1.0)),
+    ("assertEquals", ("x", "x")),
+    ("failUnlessEqual", (2, 2)),
+    ("assertNotEqual", (1, 2)),
+    ("failIfEqual", (1, 2)),
+    ("assertTrue", ([1],)),
+    ("failUnless", ("yes",)),
+    ("assert_", (3,)),
+    ("assertFalse", (0,)),
+    ("assertNot", ("",)),
+    ("failIf", ([],)),
+    ("assertIs", (None, None)),
+    ("assertIdentical", (True, True)),
+    ("assertIsNot", (1, None)),
+    ("assertNotIdentical", (1, None)),
+    ("assertIn", (1, [1, 2])),
+    ("failUnlessIn", ("a", "cab")),
+    ("assertNotIn", (3, [1])),
+    ("failIfIn", ("z", "cab")),
+    ("assertAlmostEqual", (1.0, 1.00000000001)),
+    ("failUnlessAlmostEqual", (1.0, 1.0)),
+    ("assertNotAlmostEqual", (1.0, 2.0)),
+    ("assertApproximates", (1, 1.05, 0.1)),
+    ("assertSubstring", ("a", "cab")),
+    ("assertNotSubstring", ("z", "cab")),
+    ("assertIsInstance", (1, int)),
+    ("assertNotIsInstance", (1, str)),
+]
+
+
+@pytest.mark.parametrize(("name", "args"), _PASSING_ASSERTIONS)
+def test_assertions_return_what_trial_returns(name: str, args: tuple[Any, ...]) -> None:
+    """A passing assertion returns the same value as trial's (first, condition, containee)."""
+    from twisted.trial import unittest as tunittest
+
+    from twistlike import trial
+
+    theirsClass: Any = tunittest.SynchronousTestCase
+    theirs = getattr(theirsClass(), name)(*args)
+    ours = getattr(trial.SynchronousTestCase(), name)(*args)
+    assert type(ours) is type(theirs)
+    assert ours == theirs
+
+
+def test_assert_equal_as_a_callback_passes_the_result_on() -> None:
+    """d.addCallback(self.assertEqual, expected) hands the result to the next callback."""
+    from twistlike import defer, trial
+
+    case = trial.SynchronousTestCase()
+    seen: list[int] = []
+    d = defer.succeed(5)
+    d.addCallback(case.assertEqual, 5)
+    d.addCallback(seen.append)
+    assert seen == [5]
+
+
+# ---- item 15: vars() of a DelayedCall ------------------------------------------------------
+
+
+def test_vars_of_a_delayed_call_shows_twisteds_keys() -> None:
+    """vars(call) lists the same attributes with the same values, before and after cancel."""
+    results = []
+    for clock in (ttask.Clock(), task.Clock()):
+        call = clock.callLater(2, max, 1, key=None)
+        before = dict(vars(call))  # (Twisted's vars() is the live dict that cancel() empties)
+        clock_call: Any = call
+        clock_call.cancel()
+        after = vars(call)
+        results.append(
+            (
+                list(before),
+                [before[k] for k in ("time", "args", "kw", "cancelled", "delayed_time")],
+                before["func"] is max,
+                list(after),
+                after["cancelled"],
+            )
+        )
+    assert results[0] == results[1]
