@@ -298,3 +298,98 @@ def test_vars_of_a_delayed_call_shows_twisteds_keys() -> None:
             )
         )
     assert results[0] == results[1]
+
+
+# ---- item 13: the texts of connectionLost / clientConnectionFailed reasons ------------------
+
+_REASONS_PROGRAM = """
+import socket
+import sys
+from twisted.internet import reactor
+from twisted.internet import protocol
+
+sections = {}
+current = []
+expected = {"lose": 2, "abort": 2, "timeout": 1}
+plan = ["lose", "abort", "timeout", "shutdown"]
+clients, keep, made = [], [], []
+
+
+def record(who, reason):
+    sections.setdefault(current[0], []).append(
+        f"{who}: {type(reason.value).__name__}: {reason.value}"
+    )
+    if len(sections[current[0]]) == expected.get(current[0]):
+        reactor.callLater(0, next_step)
+
+
+def made_at_shutdown():
+    made.append(1)
+    if len(made) == 2:
+        reactor.stop()
+
+
+class Server(protocol.Protocol):
+    def connectionMade(self):
+        if current[0] == "shutdown":
+            made_at_shutdown()
+
+    def connectionLost(self, reason):
+        record("server", reason)
+
+
+class Client(protocol.Protocol):
+    def connectionMade(self):
+        clients.append(self)
+        if current[0] == "lose":
+            self.transport.loseConnection()
+        elif current[0] == "abort":
+            self.transport.abortConnection()
+        else:
+            made_at_shutdown()
+
+    def connectionLost(self, reason):
+        record("client", reason)
+
+
+class ClientFactory(protocol.ClientFactory):
+    protocol = Client
+
+    def clientConnectionFailed(self, connector, reason):
+        record("failed", reason)
+
+
+port = reactor.listenTCP(0, protocol.Factory.forProtocol(Server), interface="127.0.0.1")
+number = port.getHost().port
+
+
+def next_step():
+    what = plan.pop(0)
+    current[:] = [what]
+    if what == "timeout":
+        # A listen queue that is full and never accepted: the next SYN is dropped.
+        full = socket.socket()
+        full.bind(("127.0.0.1", 0))
+        full.listen(0)
+        keep.extend([full, socket.create_connection(full.getsockname())])
+        reactor.connectTCP("127.0.0.1", full.getsockname()[1], ClientFactory(), timeout=0.5)
+    else:
+        reactor.connectTCP("127.0.0.1", number, ClientFactory())
+
+
+reactor.callWhenRunning(next_step)
+reactor.callLater(20, reactor.stop)
+reactor.run()
+for name, lines in sections.items():
+    print("--", name)
+    print("\\n".join(sorted(lines)))
+"""
+
+
+def test_reason_texts_match_twisted() -> None:
+    """Clean close, abort, connect timeout and shutdown give reasons with Twisted's str()."""
+    theirs, ours = twin.run_both(_REASONS_PROGRAM)
+    assert theirs.returncode == ours.returncode == 0, ours.stderr
+    assert ours.stdout == theirs.stdout
+    assert "User timeout caused connection failure.\n" in ours.stdout
+    assert ours.stdout.count(": Connection lost.") == 2

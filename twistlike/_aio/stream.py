@@ -53,9 +53,11 @@ def _done() -> Failure:
 
 
 def _lost(exc: BaseException | None = None) -> Failure:
-    if exc is None:
-        return Failure(error.ConnectionLost())
-    return Failure(error.ConnectionLost(str(exc)))
+    # As Twisted, the reason's text does not name the OS error (str() is exactly Twisted's);
+    # the OSError asyncio reported stays reachable as the exception's __cause__.
+    lost = error.ConnectionLost()
+    lost.__cause__ = exc
+    return Failure(lost)
 
 
 def _address(sockaddr: Any, family: int | None) -> Any:
@@ -251,7 +253,8 @@ class Connection(asyncio.Protocol):
         """The reactor is shutting down: the connection ends now, as in Twisted."""
         if not self.connected:
             return
-        self._reason = _lost()
+        # Twisted's shutdown reason carries "Connection lost" (its main.CONNECTION_LOST).
+        self._reason = Failure(error.ConnectionLost("Connection lost"))
         transport = self._transport
         self._connectionLost(self._reason)
         if transport is not None:
@@ -785,7 +788,7 @@ class Connector:
                 self._failed(Failure(error.UserError("connection attempt was cancelled")))
             raise
         except TimeoutError:
-            self._failed(Failure(error.TimeoutError(f"{self._destination()}")))
+            self._failed(Failure(error.TimeoutError()))  # (Twisted's text: no address)
         except socket.gaierror as e:
             self._failed(Failure(error.DNSLookupError(f"{self.host!r}: {e}")))
         except OSError as e:
