@@ -220,6 +220,7 @@ def test_protocol_all_is_complete() -> None:
         "ClientFactory",
         "ConsumerToProtocolAdapter",
         "Factory",
+        "FileWrapper",
         "Protocol",
         "ProtocolToConsumerAdapter",
         "ReconnectingClientFactory",

@@ -6,6 +6,9 @@ Everything here runs without an event loop (a Deferred is a synchronous state ma
 ``await d`` works inside any asyncio task. See docs/deferreds.md.
 """
 
+import warnings
+from typing import Any
+
 from twistlike._core.combinators import (
     AlreadyTryingToLockError,
     DeferredList,
@@ -37,6 +40,8 @@ from twistlike._core.deferred import (
     setDebugging,
     succeed,
 )
+from twistlike._core.filelock import DeferredFilesystemLock
+from twistlike.failure import Failure
 
 #: DeferredList result flags, as in Twisted: ``(SUCCESS, value)`` / ``(FAILURE, failure)``.
 SUCCESS = True
@@ -49,6 +54,7 @@ __all__ = [
     "AlreadyTryingToLockError",
     "CancelledError",
     "Deferred",
+    "DeferredFilesystemLock",
     "DeferredList",
     "DeferredLock",
     "DeferredQueue",
@@ -72,7 +78,25 @@ __all__ = [
     "returnValue",
     "setDebugging",
     "succeed",
+    "timeout",
 ]
+
+
+def timeout(deferred: Deferred[Any]) -> None:
+    """Fail ``deferred`` with ``TimeoutError("Callback timed out")``.
+
+    Deprecated, as in Twisted 17.1: use ``Deferred.addTimeout``.
+
+    Twisted: twisted.internet.defer.timeout.
+    """
+    warnings.warn(
+        "twistlike.defer.timeout was deprecated (as in Twisted 17.1.0); "
+        "use twistlike.defer.Deferred.addTimeout instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    deferred.errback(Failure(TimeoutError("Callback timed out")))
+
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
 for _name in __all__:

@@ -31,6 +31,7 @@ from zope.interface.adapter import AdapterRegistry  # type: ignore[import-untype
 from zope.interface.interface import adapter_hooks  # type: ignore[import-untyped, unused-ignore]
 
 from twistlike import error
+from twistlike._core.log import log_failure
 from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.interfaces import (
@@ -38,6 +39,7 @@ from twistlike.interfaces import (
     ILoggingContext,
     IProtocol,
     IProtocolFactory,
+    ITransport,
 )
 
 __all__ = [
@@ -46,6 +48,7 @@ __all__ = [
     "ClientFactory",
     "ConsumerToProtocolAdapter",
     "Factory",
+    "FileWrapper",
     "Protocol",
     "ProtocolToConsumerAdapter",
     "ReconnectingClientFactory",
@@ -519,3 +522,87 @@ class ClientCreator:
         Twisted: twisted.internet.protocol.ClientCreator.connectUNIX.
         """
         return self._connect(self.reactor.connectUNIX, address, timeout=timeout, checkPID=checkPID)
+
+
+@implementer(ITransport)
+class FileWrapper:
+    """A transport that writes to a file object: for debugging a protocol by hand.
+
+    Nothing is read from the file. ``getPeer()``/``getHost()`` return Twisted's placeholder
+    values (``("file", "file")`` and ``"file"``), not addresses.
+
+    Twisted: twisted.internet.protocol.FileWrapper.
+    """
+
+    closed = 0
+    disconnecting = 0
+    producer: Any = None
+    streamingProducer = 0
+
+    def __init__(self, file: Any) -> None:
+        self.file = file
+
+    def write(self, data: bytes) -> None:
+        """Write ``data`` to the file; an error is handed to ``handleException``."""
+        try:
+            self.file.write(data)
+        except BaseException:
+            self.handleException()
+
+    def writeSequence(self, iovec: Any) -> None:
+        """Write the concatenation of ``iovec``."""
+        self.write(b"".join(iovec))
+
+    def registerProducer(self, producer: Any, streaming: bool) -> None:
+        """Remember ``producer``; a pull producer is asked for data once."""
+        self.producer = producer
+        self.streamingProducer = streaming
+        if not streaming:
+            producer.resumeProducing()
+
+    def unregisterProducer(self) -> None:
+        """Forget the producer."""
+        self.producer = None
+
+    def stopConsuming(self) -> None:
+        """Forget the producer and close the file."""
+        self.unregisterProducer()
+        self.loseConnection()
+
+    def loseConnection(self) -> None:
+        """Close the file."""
+        self.closed = 1
+        try:
+            self.file.close()
+        except OSError:
+            self.handleException()
+
+    def getPeer(self) -> Any:
+        """Return ``("file", "file")``, as Twisted does."""
+        return "file", "file"
+
+    def getHost(self) -> Any:
+        """Return ``"file"``, as Twisted does."""
+        return "file"
+
+    def handleException(self) -> None:
+        """Called inside ``except`` when writing or closing failed.
+
+        Divergence from Twisted: the error is logged (Twisted's ignores it); override to
+        handle it differently.
+        """
+        log_failure(
+            Failure(),
+            "FileWrapper could not write or close its file",
+            namespace="twistlike.protocol",
+        )
+
+    def resumeProducing(self) -> None:
+        """Nothing to produce."""
+
+    def pauseProducing(self) -> None:
+        """Nothing to produce."""
+
+    def stopProducing(self) -> None:
+        """Close the file."""
+        self.loseConnection()

@@ -148,6 +148,10 @@ class Todo:
     Twisted: twisted.trial.unittest.Todo.
     """
 
+    # (Class-level too, as Twisted's attrs class has them.)
+    reason: str = ""
+    errors: type[BaseException] | tuple[type[BaseException], ...] | None = None
+
     def __init__(
         self,
         reason: str,

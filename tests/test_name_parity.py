@@ -1,0 +1,206 @@
+"""Every public Twisted name of a mapped module is provided by twistlike or listed as missing.
+
+For each supported row of ``twistlike._porting.mapping.MODULES`` the public names of
+Twisted's module (module level, plus the public methods and attributes of its public classes
+and the members of its interfaces) are compared with twistlike's module. A Twisted name that
+twistlike neither provides nor lists in ``twistlike._porting.missing.MISSING_NAMES`` fails the
+test, and so does a listed name that twistlike does provide (a stale row) or that Twisted
+does not have.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import json
+import subprocess
+import sys
+import warnings
+from types import ModuleType
+from typing import Any
+
+import pytest
+from zope.interface.interface import InterfaceClass
+
+import twistlike
+from twistlike._porting.mapping import MODULES
+from twistlike._porting.missing import MISSING_NAMES
+
+SUPPORTED = [row for row in MODULES if row.twistlike is not None]
+
+#: The Twisted reactor twistlike's is compared with: the asyncio one (an instance, since a
+#: reactor sets many of its public attributes in __init__), built in a child process so
+#: that no Twisted reactor gets installed or leaks sockets here.
+_TWISTED_REACTOR_NAMES = """
+import asyncio, json
+from twisted.internet.asyncioreactor import AsyncioSelectorReactor
+loop = asyncio.new_event_loop()
+r = AsyncioSelectorReactor(loop)
+print(json.dumps(sorted(n for n in dir(r) if not n.startswith("_"))))
+"""
+
+
+def _belongs_to_twisted(value: object) -> bool:
+    """Whether ``value`` is Twisted's own (not an import from the stdlib or a library)."""
+    if inspect.ismodule(value):
+        return False
+    module = getattr(value, "__module__", None)
+    if not isinstance(module, str):
+        return True  # a plain constant defined in the module
+    return module.startswith("twisted.")
+
+
+def _public_names(module: ModuleType) -> list[str]:
+    """The public module-level names of a Twisted module: ``__all__``, else its own names."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        explicit = getattr(module, "__all__", None)
+        if explicit is not None:
+            return list(explicit)
+        return [
+            name
+            for name, value in vars(module).items()
+            if not name.startswith("_") and _belongs_to_twisted(value)
+        ]
+
+
+def _members(value: object) -> list[str]:
+    """The public members of a Twisted class (or interface) that twistlike must match."""
+    if isinstance(value, InterfaceClass):
+        return sorted(n for n in value.names(all=True) if not n.startswith("_"))
+    if inspect.isclass(value):
+        return sorted(n for n in dir(value) if not n.startswith("_"))
+    return []
+
+
+def _has_member(value: object, name: str) -> bool:
+    if isinstance(value, InterfaceClass):
+        return name in value.names(all=True)
+    return hasattr(value, name)
+
+
+def _twisted_names(twisted: str) -> dict[str, set[str]]:
+    """Twisted's public names for one mapped module: module level and ``Class.member``."""
+    module = importlib.import_module(twisted)
+    names: dict[str, set[str]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)
+        for name in _public_names(module):
+            value = getattr(module, name)
+            names[name] = set(_members(value))
+    return names
+
+
+def _missing(twisted: str, ours: Any) -> list[str]:
+    """The names of Twisted module ``twisted`` that ``ours`` does not provide."""
+    module = importlib.import_module(twisted)
+    missing: list[str] = []
+    for name, members in sorted(_twisted_names(twisted).items()):
+        if not hasattr(ours, name):
+            missing.append(name)
+            continue
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            theirs = getattr(module, name)
+        mine = getattr(ours, name)
+        if not (inspect.isclass(theirs) and (inspect.isclass(mine) or mine is not None)):
+            continue
+        missing.extend(f"{name}.{m}" for m in sorted(members) if not _has_member(mine, m))
+    return missing
+
+
+def _reactor_missing() -> list[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", _TWISTED_REACTOR_NAMES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    theirs: list[str] = json.loads(out)
+    return [name for name in theirs if not hasattr(twistlike.reactor, name)]
+
+
+def _ours(row_twistlike: str) -> Any:
+    if row_twistlike == "twistlike.reactor":
+        return twistlike.reactor
+    return importlib.import_module(row_twistlike)
+
+
+def _listed(twisted: str) -> dict[str, str]:
+    return MISSING_NAMES.get(twisted, {})
+
+
+@pytest.mark.parametrize("row", SUPPORTED, ids=[row.twisted for row in SUPPORTED])
+def test_every_twisted_name_is_provided_or_listed(row: Any) -> None:
+    """Each public name of the Twisted module exists in twistlike or is in MISSING_NAMES."""
+    if row.twisted == "twisted.internet.reactor":
+        missing = _reactor_missing()
+    else:
+        missing = _missing(row.twisted, _ours(row.twistlike))
+    unlisted = [name for name in missing if name not in _listed(row.twisted)]
+    assert unlisted == [], (
+        f"{row.twisted}: provide these names in {row.twistlike} or list them, with a "
+        f"reason, in twistlike/_porting/missing.py: {unlisted}"
+    )
+
+
+@pytest.mark.parametrize("row", SUPPORTED, ids=[row.twisted for row in SUPPORTED])
+def test_no_stale_missing_rows(row: Any) -> None:
+    """A name listed as missing is really missing from twistlike, and exists in Twisted."""
+    listed = _listed(row.twisted)
+    if not listed:
+        return
+    if row.twisted == "twisted.internet.reactor":
+        missing = set(_reactor_missing())
+    else:
+        missing = set(_missing(row.twisted, _ours(row.twistlike)))
+    stale = sorted(set(listed) - missing)
+    assert stale == [], f"{row.twisted}: twistlike provides (or Twisted lacks): {stale}"
+
+
+def test_missing_rows_are_for_mapped_modules() -> None:
+    """MISSING_NAMES has rows only for supported mapped modules, each with a reason."""
+    supported = {row.twisted for row in SUPPORTED}
+    assert set(MISSING_NAMES) <= supported
+    for names in MISSING_NAMES.values():
+        assert all(reason.strip() for reason in names.values())
+
+
+def test_a_new_twisted_name_fails() -> None:
+    """The comparison sees a name that twistlike lacks (the check cannot pass vacuously)."""
+    assert "DeferredList" in _twisted_names("twisted.internet.defer")
+    fake = ModuleType("fake")
+    assert "Deferred" in _missing("twisted.internet.defer", fake)
+
+
+def test_interfaces_match_twisteds_signatures() -> None:
+    """Every Twisted interface exists in twistlike.interfaces with the same bases and methods."""
+    import twisted.internet.interfaces as theirs
+
+    from twistlike import interfaces as ours
+
+    differences = []
+    for name, iface in vars(theirs).items():
+        if not isinstance(iface, InterfaceClass) or name.startswith("_"):
+            continue
+        mine = getattr(ours, name)
+        if [b.__name__ for b in iface.__bases__] != [b.__name__ for b in mine.__bases__]:
+            differences.append(f"{name}: bases")
+        for member, description in iface.namesAndDescriptions(all=True):
+            counterpart = mine.get(member)
+            if counterpart is None:
+                differences.append(f"{name}.{member}: missing")
+            elif hasattr(description, "positional") and (
+                description.positional,
+                description.required,
+                description.varargs,
+                description.kwargs,
+            ) != (
+                counterpart.positional,
+                counterpart.required,
+                counterpart.varargs,
+                counterpart.kwargs,
+            ):
+                differences.append(f"{name}.{member}: {description.getSignatureString()}")
+    assert differences == []
