@@ -758,13 +758,13 @@ Logger.failuresHandled = _failuresHandled  # type: ignore[attr-defined]
 Logger.failureHandler = _failureHandler  # type: ignore[attr-defined]
 
 
-def _loggerFor(obj: object, namespace: str | None = None) -> Logger:
-    """Return a Logger whose source is ``obj`` and namespace its class's dotted name.
+def _loggerFor(obj: object) -> Logger:
+    """Return a Logger whose source is ``obj`` and namespace ``module.Class`` of its class.
 
     Twisted: twisted.logger._loggerFor.
     """
     cls = type(obj)
-    return Logger(namespace or f"{cls.__module__}.{cls.__qualname__}", obj)
+    return Logger(f"{cls.__module__}.{cls.__name__}", obj)
 
 
 # --------------------------------------------------------------------------------------------

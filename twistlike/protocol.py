@@ -41,6 +41,7 @@ from twistlike.interfaces import (
     IProtocolFactory,
     ITransport,
 )
+from twistlike.logger import _loggerFor
 
 __all__ = [
     "BaseProtocol",
@@ -185,7 +186,7 @@ class Factory(Generic[_P]):
         """
         if not self.numPorts:
             if self.noisy:
-                _log.info("Starting factory %r", self)
+                _loggerFor(self).info("Starting factory {factory!r}", factory=self)
             self.startFactory()
         self.numPorts = self.numPorts + 1
 
@@ -201,7 +202,7 @@ class Factory(Generic[_P]):
         self.numPorts = self.numPorts - 1
         if not self.numPorts:
             if self.noisy:
-                _log.info("Stopping factory %r", self)
+                _loggerFor(self).info("Stopping factory {factory!r}", factory=self)
             self.stopFactory()
 
     def startFactory(self) -> None:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import heapq
-import logging
 import signal
 import socket
 import threading
@@ -45,8 +44,11 @@ from twistlike.interfaces import (
     IReactorTime,
     IReactorUNIX,
 )
+from twistlike.logger import Logger
 
 __all__ = ["AsyncioReactor", "reactor"]
+
+_log = Logger(namespace="twistlike.reactor")
 
 _PHASES = ("before", "during", "after")
 
@@ -431,6 +433,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             state.loop = loop
             loop.call_soon(self._startup, state, fromThreads)
             loop.run_forever()
+            _log.info("Main loop terminated.")
         finally:
             self._signalsToInstall = None
             for signum in installed:
@@ -501,7 +504,8 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
     def _onSignal(self, signum: int) -> None:
         name = signal.Signals(signum).name
-        logging.getLogger("twistlike.reactor").info("Received %s, shutting down.", name)
+        # (Twisted's text; with Twisted-style logging started it reads "[-] Received ...".)
+        _log.info("Received {signal}, shutting down.", signal=name)
         state = self._state()
         if state.running:
             self.stop()

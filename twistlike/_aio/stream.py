@@ -30,6 +30,7 @@ from typing import Any, cast
 from zope.interface import implementer
 
 from twistlike import error
+from twistlike._core import logcontext
 from twistlike._core.log import log_failure
 from twistlike.address import IPv4Address, IPv6Address, UNIXAddress
 from twistlike.defer import Deferred, succeed
@@ -60,6 +61,28 @@ def _lost(exc: BaseException | None = None) -> Failure:
     return Failure(lost)
 
 
+def _log_msg(text: str) -> None:
+    """Log one classic event (``log.msg``) on the stdlib logger ``twistlike.transport``."""
+    from twistlike.log import msg
+
+    msg(text, log_namespace=_log_ns)
+
+
+def _logPrefixOf(obj: Any) -> str:
+    """Twisted's _getLogPrefix: ``obj.logPrefix()`` if it has one, else its class name."""
+    logPrefix = getattr(obj, "logPrefix", None)
+    if logPrefix is not None:
+        try:
+            return str(logPrefix())
+        except Exception:
+            return "(buggy logPrefix method)"
+    return type(obj).__name__
+
+
+def _qual(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
 def _address(sockaddr: Any, family: int | None) -> Any:
     """Twisted's address object for a socket address from asyncio's get_extra_info."""
     if family == socket.AF_INET6:
@@ -85,8 +108,10 @@ class Connection(asyncio.Protocol):
         "_connector",
         "_ended",
         "_family",
+        "_logContext",
         "_lostCallback",
         "_reason",
+        "_sessionno",
         "_state",
         "_transport",
         "_writeEOFPending",
@@ -128,10 +153,22 @@ class Connection(asyncio.Protocol):
         self._closeWhenProducerGone = False
         self._writeEOFPending = False
         self._ended = False
+        # The classic log context (its "system") set around every protocol callback, as
+        # Twisted's reactor does: until connected, "Uninitialized" for a client (a server
+        # connection gets its port's context from the port).
+        self._logContext = logcontext.system_context("Uninitialized")
+        self._sessionno = 0  # a server connection's number on its port
 
     # ---- asyncio.Protocol ------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        token = logcontext.variable.set(self._logContext)
+        try:
+            self._made(transport)
+        finally:
+            logcontext.variable.reset(token)
+
+    def _made(self, transport: asyncio.BaseTransport) -> None:
         # (uvloop's transports are duck-typed, not asyncio.Transport subclasses.)
         self._transport = cast(asyncio.Transport, transport)
         if self._family is None:
@@ -162,25 +199,46 @@ class Connection(asyncio.Protocol):
         if connector is not None:
             # As Twisted: the connector is connected before the protocol hears of it.
             connector._connected(self)
+        # Twisted's log prefix from now on: "Proto,<session>,<peer host>" for a server
+        # connection, "Proto,client" for a client (connectionMade itself runs in the
+        # port's context, or "Uninitialized", as in Twisted).
+        prefix = _logPrefixOf(protocol)
+        if connector is None:
+            peer = self.getPeer()
+            where = peer.host if hasattr(peer, "host") else self.getHost().name
+            system = f"{prefix},{self._sessionno},{where}"
+        else:
+            system = f"{prefix},client"
+        self._logContext = logcontext.system_context(system)
         try:
             protocol.makeConnection(self)
         except BaseException:
-            self._failed(Failure(), "Unhandled error in connectionMade")
+            token = logcontext.variable.set(self._logContext)
+            try:
+                self._failed(Failure(), "Unhandled error in connectionMade")
+            finally:
+                logcontext.variable.reset(token)
 
     def data_received(self, data: bytes) -> None:
+        token = logcontext.variable.set(self._logContext)
         try:
             self.protocol.dataReceived(data)
         except BaseException:
             self._failed(Failure(), "Unhandled error in dataReceived")
+        finally:
+            logcontext.variable.reset(token)
 
     def eof_received(self) -> bool:
         protocol = self.protocol
         if IHalfCloseableProtocol.providedBy(protocol):
             # Keep the write side open; the protocol decides when to close it.
+            token = logcontext.variable.set(self._logContext)
             try:
                 protocol.readConnectionLost()
             except BaseException:
                 self._failed(Failure(), "Unhandled error in readConnectionLost")
+            finally:
+                logcontext.variable.reset(token)
             return True
         return False  # asyncio closes the transport: connectionLost(ConnectionDone)
 
@@ -224,6 +282,13 @@ class Connection(asyncio.Protocol):
             pass
 
     def _connectionLost(self, reason: Failure) -> None:
+        token = logcontext.variable.set(self._logContext)
+        try:
+            self._lostNow(reason)
+        finally:
+            logcontext.variable.reset(token)
+
+    def _lostNow(self, reason: Failure) -> None:
         if self._ended:
             return
         self._ended = True
@@ -393,8 +458,11 @@ class Connection(asyncio.Protocol):
         return _address(transport.get_extra_info("sockname"), self._family)
 
     def logPrefix(self) -> str:
-        protocol = self.protocol
-        return protocol.__class__.__name__ if protocol is not None else "Connection"
+        """The system shown on log lines of this connection (``"Echo,0,127.0.0.1"``).
+
+        Twisted: twisted.internet.tcp.Connection.logPrefix.
+        """
+        return str(self._logContext["system"])
 
     # ---- TCP options -----------------------------------------------------------------------
 
@@ -564,6 +632,12 @@ class Port:
 
     def startListening(self) -> None:
         """Start the factory and serve connections on the loop (now, or when it runs)."""
+        # As Twisted's ports: "EchoFactory starting on 8000" (a UNIX path is repr'd).
+        if isinstance(self._address, UNIXAddress):
+            where = repr(os.fsdecode(self._address.name or ""))
+        else:
+            where = str(self._address.port)
+        _log_msg(f"{_logPrefixOf(self.factory)} starting on {where}")
         self.factory.doStart()
         self.connected = True
         self._state.ports.add(self)
@@ -576,8 +650,15 @@ class Port:
         factory = self.factory
         family = self.socket.family
 
+        # As Twisted: buildProtocol and connectionMade run in the port's log context.
+        portContext = logcontext.system_context(self.logPrefix())
+        sessions = iter(range(1 << 62))
+
         def protocolFactory() -> Connection:
-            return Connection(factory, state, family=family)
+            conn = Connection(factory, state, family=family)
+            conn._logContext = portContext
+            conn._sessionno = next(sessions)
+            return conn
 
         if self.socket.family == socket.AF_UNIX:
             coro = loop.create_unix_server(protocolFactory, sock=self.socket, backlog=self._backlog)
@@ -634,6 +715,14 @@ class Port:
     loseConnection = stopListening
 
     def _stopped(self, d: Deferred[None]) -> None:
+        token = logcontext.variable.set(logcontext.system_context(self.logPrefix()))
+        try:
+            if isinstance(self._address, UNIXAddress):
+                _log_msg(f"(UNIX Port {os.fsdecode(self._address.name or '')} Closed)")
+            else:
+                _log_msg(f"(TCP Port {self._address.port} Closed)")
+        finally:
+            logcontext.variable.reset(token)
         if isinstance(self._address, UNIXAddress) and self._address.name:
             name = self._address.name
             try:
@@ -644,6 +733,13 @@ class Port:
             self.factory.doStop()
         finally:
             d.callback(None)
+
+    def logPrefix(self) -> str:
+        """The system of this port's log lines: the factory's dotted class name.
+
+        Twisted: twisted.internet.tcp.Port.logPrefix.
+        """
+        return _qual(type(self.factory))
 
     def getHost(self) -> Any:
         """The bound address; for port 0 the real port, at once. Twisted: IListeningPort.getHost."""
