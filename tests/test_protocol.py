@@ -158,7 +158,7 @@ def test_noisy_factory_logs_start_and_stop(caplog: pytest.LogCaptureFixture) -> 
     """A noisy factory emits Twisted's "Starting/Stopping factory" events (with the factory
     key), which stdlib logging sees at INFO on the factory's namespace."""
     from twisted.internet import protocol as tprotocol
-    from twisted.logger import globalLogPublisher as theirPublisher
+    from twisted import logger as tlogger
 
     from twistlike.logger import globalLogPublisher
 
@@ -172,7 +172,8 @@ def test_noisy_factory_logs_start_and_stop(caplog: pytest.LogCaptureFixture) -> 
     ours: list[dict[str, Any]] = []
     theirs: list[dict[str, Any]] = []
     factory = _Counting()
-    theirFactory = tprotocol.Factory()
+    theirFactory: Any = tprotocol.Factory()
+    theirPublisher: Any = tlogger.globalLogPublisher
     globalLogPublisher.addObserver(ours.append)
     theirPublisher.addObserver(theirs.append)
     try:
