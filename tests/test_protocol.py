@@ -157,8 +157,8 @@ def test_start_and_stop_are_counted_like_twisted(sequence: list[str]) -> None:
 def test_noisy_factory_logs_start_and_stop(caplog: pytest.LogCaptureFixture) -> None:
     """A noisy factory emits Twisted's "Starting/Stopping factory" events (with the factory
     key), which stdlib logging sees at INFO on the factory's namespace."""
-    from twisted.internet import protocol as tprotocol
     from twisted import logger as tlogger
+    from twisted.internet import protocol as tprotocol
 
     from twistlike.logger import globalLogPublisher
 
