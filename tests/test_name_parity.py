@@ -204,3 +204,67 @@ def test_interfaces_match_twisteds_signatures() -> None:
             ):
                 differences.append(f"{name}.{member}: {description.getSignatureString()}")
     assert differences == []
+
+
+#: Interfaces a Twisted fake declares that twistlike's does not yet, with the issue adding them.
+_FAKE_DECLARATIONS_IN_PROGRESS = {"FakeTransport": {"ITLSTransport"}}  # issue 12 (TLS)
+
+
+@pytest.mark.parametrize(
+    ("twistedModule", "name"),
+    [
+        ("twisted.internet.testing", "MemoryReactor"),
+        ("twisted.internet.testing", "MemoryReactorClock"),
+        ("twisted.internet.testing", "RaisingMemoryReactor"),
+        ("twisted.internet.testing", "StringTransport"),
+        ("twisted.internet.testing", "FakeDatagramTransport"),
+        ("twisted.internet.testing", "SynchronousResolver"),
+        ("twisted.test.iosim", "FakeTransport"),
+        ("twisted.test.iosim", "FakeAddress"),
+    ],
+)
+def test_fakes_declare_what_twisteds_declare(twistedModule: str, name: str) -> None:
+    """Each testing fake declares the interfaces (by name) Twisted's fake declares."""
+    from zope.interface import implementedBy
+
+    from twistlike import testing
+
+    theirs = {
+        i.__name__ for i in implementedBy(getattr(importlib.import_module(twistedModule), name))
+    }
+    ours = {i.__name__ for i in implementedBy(getattr(testing, name))}
+    assert ours == theirs - _FAKE_DECLARATIONS_IN_PROGRESS.get(name, set())
+
+
+_TWISTED_REACTOR_INTERFACES = """
+import asyncio, json
+from zope.interface import providedBy
+from twisted.internet.asyncioreactor import AsyncioSelectorReactor
+r = AsyncioSelectorReactor(asyncio.new_event_loop())
+print(json.dumps(sorted(i.__name__ for i in providedBy(r).flattened())))
+"""
+
+
+def test_reactor_declares_what_it_implements() -> None:
+    """The reactor's declared interfaces verify; each one Twisted's asyncio reactor declares
+    and twistlike's does not has a method listed as missing (the feature is not there)."""
+    from zope.interface import providedBy
+    from zope.interface.verify import verifyObject
+
+    import twistlike.interfaces as interfaces
+
+    for iface in providedBy(twistlike.reactor):
+        assert verifyObject(iface, twistlike.reactor)
+    out = subprocess.run(
+        [sys.executable, "-c", _TWISTED_REACTOR_INTERFACES],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    listed = _listed("twisted.internet.reactor")
+    for name in json.loads(out):
+        iface = getattr(interfaces, name, None)
+        if iface is None or iface.providedBy(twistlike.reactor):
+            continue  # (Twisted-private interfaces such as _ISupportsExitSignalCapturing)
+        assert any(member in listed for member in iface.names(all=True)), name

@@ -34,13 +34,19 @@ from twistlike.interfaces import (
     IAddress,
     IConnector,
     IConsumer,
+    IHostnameResolver,
     IListeningPort,
     IPushProducer,
     IReactorCore,
+    IReactorFDSet,
+    IReactorPluggableNameResolver,
+    IReactorSocket,
+    IReactorSSL,
     IReactorTCP,
     IReactorTime,
     IReactorUNIX,
     ITransport,
+    IUDPTransport,
 )
 from twistlike.logger import LogEvent, LogPublisher
 from twistlike.protocol import Factory, Protocol
@@ -360,6 +366,7 @@ class NonStreamingProducer:
 # A datagram transport
 
 
+@implementer(IUDPTransport)
 class FakeDatagramTransport:
     """A datagram transport that keeps every ``write`` in :attr:`written`.
 
@@ -469,6 +476,7 @@ class _SynchronousResolution:
         raise Exception("already resolved")
 
 
+@implementer(IHostnameResolver)
 class SynchronousResolver:
     """A hostname resolver that resolves every name at once to ``127.0.0.1``.
 
@@ -505,7 +513,15 @@ def _logTriggerError(failure: Failure) -> None:
     log_failure(failure, "Unhandled error in system event trigger", namespace="twistlike.testing")
 
 
-@implementer(IReactorCore, IReactorTCP, IReactorUNIX)
+@implementer(
+    IReactorCore,
+    IReactorTCP,
+    IReactorSSL,
+    IReactorUNIX,
+    IReactorSocket,
+    IReactorFDSet,
+    IReactorPluggableNameResolver,
+)
 class MemoryReactor:
     """A reactor that records what it is asked to do and does none of it.
 
@@ -854,6 +870,7 @@ def _raise(exception: Exception | None) -> NoReturn:
     raise cast(Exception, exception)
 
 
+@implementer(IReactorTCP, IReactorSSL, IReactorUNIX, IReactorSocket, IReactorPluggableNameResolver)
 class RaisingMemoryReactor:
     """A reactor whose listen and connect methods raise the exceptions it was given.
 
@@ -1036,6 +1053,7 @@ class FakeAddress:
 _serials = itertools.count()
 
 
+# (Twisted's also declares ITLSTransport: startTLS comes with the TLS work, issue 12.)
 @implementer(ITransport, IConsumer)
 class FakeTransport:
     """One end of an in-memory connection: it buffers writes until an :class:`IOPump`
