@@ -41,7 +41,9 @@ from twistlike._core.deferred import (
     succeed,
 )
 from twistlike._core.filelock import DeferredFilesystemLock
-from twistlike.failure import Failure
+
+# (Importable from here, as in Twisted's defer; its home is twistlike.failure.)
+from twistlike.failure import Failure as Failure
 
 #: DeferredList result flags, as in Twisted: ``(SUCCESS, value)`` / ``(FAILURE, failure)``.
 SUCCESS = True

@@ -282,6 +282,9 @@ def formatEvent(event: Mapping[str, Any]) -> str:
             fmt = fmt.decode("utf-8")
         elif not isinstance(fmt, str):
             raise TypeError(f"Log format must be str, not {fmt!r}")
+        if "log_flattened" in event:
+            # As Twisted: a flattened event (one read back from JSON) renders its saved text.
+            return _flat_format(event)
         return _formatter.vformat(fmt, (), event)
     except BaseException as e:
         return _format_unformattable(event, e)
@@ -421,7 +424,9 @@ def _dispatch(observers: tuple[_Observer, ...], event: LogEvent, publisher: obje
             others = tuple(o for o in observers if o is not observer)
             if others:
                 report: LogEvent = {
-                    "log_format": "Temporarily disabling observer {observer} due to exception",
+                    "log_format": (
+                        "Temporarily disabling observer {observer} due to exception: {log_failure}"
+                    ),
                     "log_failure": bad,
                     "observer": observer,
                     "log_level": LogLevel.critical,
@@ -1088,18 +1093,74 @@ def _json_default(obj: object) -> Any:
 
 # Twisted's markers for the objects its JSON form can revive (the same values, so JSON logs
 # written by Twisted and by twistlike read back alike).
-_LEVEL_UUID = "02E59486-F24D-46AD-8224-3ACDF2A5732A"
-_FAILURE_UUID = "E76887E2-20ED-49BF-A8F8-BA25CC586F2D"
+_LEVEL_UUID = "02e59486-f24d-46ad-8224-3acdf2a5732a"
+_FAILURE_UUID = "e76887e2-20ed-49bf-a8f8-ba25cc586f2d"
+
+
+def _flat_key(fieldName: str, formatSpec: str | None, conversion: str | None) -> str:
+    # Twisted's key for a flattened field: "name!conversion:spec".
+    return f"{fieldName}!{conversion or ''}:{formatSpec or ''}"
+
+
+def _flatten(event: LogEvent) -> None:
+    """Store the text of each field of ``log_format`` in ``log_flattened`` (Twisted's form).
+
+    A flattened event keeps its text when the objects are gone (a JSON log read back).
+    """
+    fmt = event.get("log_format")
+    if not isinstance(fmt, str):
+        return
+    fields: dict[str, Any] = event.get("log_flattened") or {}
+    seen: dict[str, int] = {}
+
+    def numbered(key: str) -> str:
+        seen[key] = seen.get(key, 0) + 1
+        return key if seen[key] == 1 else f"{key}/{seen[key]}"
+
+    for _, fieldName, formatSpec, conversion in _formatter.parse(fmt):
+        if fieldName is None:
+            continue
+        conversion = "r" if conversion == "r" else "s"
+        flatKey = numbered(_flat_key(fieldName, formatSpec, conversion))
+        structuredKey = numbered(_flat_key(fieldName, formatSpec, ""))
+        if flatKey in fields:
+            continue
+        try:
+            value = extractField(fieldName, event)
+        except (KeyError, AttributeError, IndexError, TypeError):
+            continue
+        fields[flatKey] = repr(value) if conversion == "r" else str(value)
+        fields[structuredKey] = value
+    if fields:
+        event["log_flattened"] = fields
+
+
+def _flat_format(event: Mapping[str, Any]) -> str:
+    """Render ``log_format`` from ``log_flattened`` (Twisted's flatFormat)."""
+    values = event["log_flattened"]
+    seen: dict[str, int] = {}
+    parts = []
+    for literal, fieldName, formatSpec, conversion in _formatter.parse(event["log_format"]):
+        parts.append(literal)
+        if fieldName is not None:
+            key = _flat_key(fieldName, formatSpec, conversion or "s")
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > 1:
+                key = f"{key}/{seen[key]}"
+            parts.append(str(values[key]))
+    return "".join(parts)
 
 
 def eventAsJSON(event: LogEvent) -> str:
     """Return ``event`` as one JSON text; what cannot be saved becomes a marker.
 
-    ``log_format`` is rendered into ``log_text`` too, so the text survives without the
-    objects it referred to.
+    The fields of ``log_format`` are flattened to text first (``log_flattened``, added to
+    ``event`` as Twisted does), so the text survives without the objects it referred to and
+    Twisted's ``eventsFromJSONLogFile`` reads it back alike.
 
     Twisted: twisted.logger.eventAsJSON.
     """
+    _flatten(event)
     saved: dict[str, Any] = {}
     for key, value in event.items():
         if key in ("log_logger", "log_source", "log_trace", "log_observer"):
@@ -1107,8 +1168,6 @@ def eventAsJSON(event: LogEvent) -> str:
             saved[key] = _safe_repr(value) if key == "log_source" and value is not None else None
             continue
         saved[key] = value
-    if "log_format" in event and "log_text" not in event:
-        saved["log_text"] = formatEvent(event)
     return json.dumps(saved, default=_json_default, skipkeys=True, sort_keys=False)
 
 
@@ -1117,7 +1176,7 @@ class _RevivedFailure(Exception):
 
 
 def _json_object(obj: dict[str, Any]) -> Any:
-    marker = obj.get("__class_uuid__")
+    marker = str(obj.get("__class_uuid__", "")).lower()
     if marker == _LEVEL_UUID:
         return LogLevel.levelWithName(obj["name"])
     if marker == _FAILURE_UUID:
@@ -1134,9 +1193,6 @@ def eventFromJSON(eventText: str) -> LogEvent:
     event = json.loads(eventText, object_hook=_json_object)
     if not isinstance(event, dict):
         raise ValueError(f"not a JSON log event: {eventText[:80]!r}")
-    if "log_text" in event and event.get("log_format") is not None:
-        # The objects the format referred to are gone: render the saved text instead.
-        event["log_format"] = "{log_text}"
     return event
 
 
