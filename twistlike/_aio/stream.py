@@ -202,14 +202,7 @@ class Connection(asyncio.Protocol):
         # Twisted's log prefix from now on: "Proto,<session>,<peer host>" for a server
         # connection, "Proto,client" for a client (connectionMade itself runs in the
         # port's context, or "Uninitialized", as in Twisted).
-        prefix = _logPrefixOf(protocol)
-        if connector is None:
-            peer = self.getPeer()
-            where = peer.host if hasattr(peer, "host") else self.getHost().name
-            system = f"{prefix},{self._sessionno},{where}"
-        else:
-            system = f"{prefix},client"
-        self._logContext = logcontext.system_context(system)
+        self._logContext = logcontext.LazySystemContext(self._systemText)
         try:
             protocol.makeConnection(self)
         except BaseException:
@@ -218,6 +211,16 @@ class Connection(asyncio.Protocol):
                 self._failed(Failure(), "Unhandled error in connectionMade")
             finally:
                 logcontext.variable.reset(token)
+
+    def _systemText(self) -> str:
+        prefix = _logPrefixOf(self.protocol)
+        if self._connector is not None:
+            return f"{prefix},client"
+        if self._transport is None:
+            return f"{prefix},{self._sessionno}"
+        peer = self.getPeer()
+        where = peer.host if hasattr(peer, "host") else os.fsdecode(self.getHost().name or "")
+        return f"{prefix},{self._sessionno},{where}"
 
     def data_received(self, data: bytes) -> None:
         token = logcontext.variable.set(self._logContext)

@@ -461,6 +461,16 @@ _CORE: tuple[Divergence, ...] = (
         ),
     ),
     Divergence(
+        _TRANSPORTS,
+        "",
+        (
+            'An exception raised by a protocol callback is logged as "Unhandled error in '
+            "dataReceived\" (or the callback's name) with twistlike's frames in the "
+            'traceback; Twisted logs "Unhandled Error" with its reactor\'s frames. The '
+            "`[Proto,0,host]` prefix of that log line is the same."
+        ),
+    ),
+    Divergence(
         _RECEIVERS,
         "",
         (
