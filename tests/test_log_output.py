@@ -70,7 +70,13 @@ reactor.callLater(20, reactor.stop)
 reactor.run()
 """
 
-_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d[+-]\d{4} ", re.M)
+_TIMESTAMP = re.compile(r"^\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d[+-]\d{4} ", re.M)
+
+#: The structured way to start logging, for the second variant of the program.
+_BEGIN_LOGGING_TO = """\
+from twisted.logger import globalLogBeginner, textFileLogObserver
+globalLogBeginner.beginLoggingTo([textFileLogObserver(sys.stdout)])
+"""
 
 
 def _normalised(output: str) -> list[str]:
@@ -103,3 +109,25 @@ def test_server_log_text_matches_twisted() -> None:
         "TIME [-] Main loop terminated.",
     ):
         assert line in expected
+
+
+def test_begin_logging_to_a_text_file_observer_matches_twisted() -> None:
+    """globalLogBeginner.beginLoggingTo([textFileLogObserver(...)]) writes Twisted's lines."""
+    program = _SERVER.replace("log.startLogging(sys.stdout)\n", _BEGIN_LOGGING_TO)
+    assert program != _SERVER
+    theirs, ours = twin.run_both(program)
+    assert theirs.returncode == ours.returncode == 0, ours.stderr
+    assert theirs.stderr == ours.stderr == ""
+    # Divergence (docs/divergences.md): twistlike's own events carry twistlike's namespaces.
+    namespaces = {
+        "[twisted.logger._global#": "[twistlike.logger#",
+        "[twisted.internet.base#": "[twistlike.reactor#",
+    }
+    expected = _normalised(theirs.stdout)
+    for twisted, ours_ in namespaces.items():
+        expected = [line.replace(twisted, ours_) for line in expected]
+    assert _normalised(ours.stdout) == expected
+    assert "TIME [Echo,0,127.0.0.1] server: received hello" in expected
+    assert "TIME [__main__.EchoFactory#info] Stopping factory <__main__.EchoFactory " in "\n".join(
+        expected
+    )

@@ -61,6 +61,10 @@ def _lost(exc: BaseException | None = None) -> Failure:
     return Failure(lost)
 
 
+#: The log context of a client connection until it is connected, as Twisted's.
+_UNINITIALIZED = logcontext.system_context("Uninitialized")
+
+
 def _log_msg(text: str) -> None:
     """Log one classic event (``log.msg``) on the stdlib logger ``twistlike.transport``."""
     from twistlike.log import msg
@@ -109,6 +113,7 @@ class Connection(asyncio.Protocol):
         "_ended",
         "_family",
         "_logContext",
+        "_logSystem",
         "_lostCallback",
         "_reason",
         "_sessionno",
@@ -156,7 +161,8 @@ class Connection(asyncio.Protocol):
         # The classic log context (its "system") set around every protocol callback, as
         # Twisted's reactor does: until connected, "Uninitialized" for a client (a server
         # connection gets its port's context from the port).
-        self._logContext = logcontext.system_context("Uninitialized")
+        self._logContext: Any = _UNINITIALIZED
+        self._logSystem: Any = None  # the context of a connected connection, once built
         self._sessionno = 0  # a server connection's number on its port
 
     # ---- asyncio.Protocol ------------------------------------------------------------------
@@ -202,7 +208,7 @@ class Connection(asyncio.Protocol):
         # Twisted's log prefix from now on: "Proto,<session>,<peer host>" for a server
         # connection, "Proto,client" for a client (connectionMade itself runs in the
         # port's context, or "Uninitialized", as in Twisted).
-        self._logContext = logcontext.LazySystemContext(self._systemText)
+        self._logContext = self  # (a ContextProvider: see _twistlike_log_context)
         try:
             protocol.makeConnection(self)
         except BaseException:
@@ -212,15 +218,19 @@ class Connection(asyncio.Protocol):
             finally:
                 logcontext.variable.reset(token)
 
-    def _systemText(self) -> str:
-        prefix = _logPrefixOf(self.protocol)
-        if self._connector is not None:
-            return f"{prefix},client"
-        if self._transport is None:
-            return f"{prefix},{self._sessionno}"
-        peer = self.getPeer()
-        where = peer.host if hasattr(peer, "host") else os.fsdecode(self.getHost().name or "")
-        return f"{prefix},{self._sessionno},{where}"
+    def _twistlike_log_context(self) -> Any:
+        """This connection's log context, built when first needed (most never log)."""
+        context = self._logSystem
+        if context is None:
+            prefix = _logPrefixOf(self.protocol)
+            if self._connector is not None:
+                system = f"{prefix},client"
+            else:
+                peer = self.getPeer()
+                where = peer.host if hasattr(peer, "host") else self.getHost().name
+                system = f"{prefix},{self._sessionno},{os.fsdecode(where or '')}"
+            context = self._logSystem = logcontext.system_context(system)
+        return context
 
     def data_received(self, data: bytes) -> None:
         token = logcontext.variable.set(self._logContext)
@@ -465,7 +475,10 @@ class Connection(asyncio.Protocol):
 
         Twisted: twisted.internet.tcp.Connection.logPrefix.
         """
-        return str(self._logContext["system"])
+        context = self._logContext
+        if context is self:
+            context = self._twistlike_log_context()
+        return str(context["system"])
 
     # ---- TCP options -----------------------------------------------------------------------
 

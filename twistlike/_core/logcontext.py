@@ -11,13 +11,13 @@ Twisted: twisted.python.context with twisted.python.log.ILogContext.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 __all__ = [
     "DEFAULT",
-    "LazySystemContext",
+    "ContextProvider",
     "callWithContext",
     "current",
     "system_context",
@@ -29,14 +29,22 @@ _R = TypeVar("_R")
 #: The context outside any callWithContext: Twisted's default for ILogContext.
 DEFAULT: Mapping[str, Any] = {"system": "-", "isError": 0}
 
-#: The current log context. Setting it directly (``token = variable.set(ctx)`` ...
-#: ``variable.reset(token)``) is the cheap path the transports use.
-variable: ContextVar[Mapping[str, Any]] = ContextVar("twistlike_log_context", default=DEFAULT)
+#: The current log context: a mapping, or a :class:`ContextProvider`. Setting it directly
+#: (``token = variable.set(ctx)`` ... ``variable.reset(token)``) is the cheap path the
+#: transports use.
+variable: ContextVar[Mapping[str, Any] | ContextProvider] = ContextVar(
+    "twistlike_log_context", default=DEFAULT
+)
 
 
 def current() -> Mapping[str, Any]:
     """Return the current log context (do not mutate it)."""
-    return variable.get()
+    ctx = variable.get()
+    if isinstance(ctx, dict):
+        return ctx
+    if isinstance(ctx, Mapping):
+        return ctx
+    return ctx._twistlike_log_context()
 
 
 def system_context(system: str) -> Mapping[str, Any]:
@@ -44,38 +52,15 @@ def system_context(system: str) -> Mapping[str, Any]:
     return {"system": system, "isError": 0}
 
 
-class LazySystemContext(Mapping[str, Any]):
-    """A context whose ``system`` text is made on first use (most connections log nothing).
+class ContextProvider(Protocol):
+    """An object that stands for a context until someone needs it (a connection).
 
-    Building ``"Echo,0,127.0.0.1"`` needs the peer's address; a connection only pays for it
-    when something is logged inside one of its callbacks.
+    The transports set the context variable to the connection itself, which costs no
+    allocation per callback; the mapping (with its ``system`` text, which needs the peer's
+    address) is only built when something is logged.
     """
 
-    __slots__ = ("_make", "_system")
-
-    def __init__(self, make: Callable[[], str]) -> None:
-        self._make: Callable[[], str] | None = make
-        self._system = ""
-
-    def __getitem__(self, key: str) -> Any:
-        if key == "system":
-            make = self._make
-            if make is not None:
-                self._make = None
-                try:
-                    self._system = make()
-                except Exception:
-                    self._system = "(buggy logPrefix method)"
-            return self._system
-        if key == "isError":
-            return 0
-        raise KeyError(key)
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(("system", "isError"))
-
-    def __len__(self) -> int:
-        return 2
+    def _twistlike_log_context(self) -> Mapping[str, Any]: ...
 
 
 def callWithContext(ctx: Mapping[str, Any], func: Callable[..., _R], *args: Any, **kw: Any) -> _R:
@@ -83,7 +68,7 @@ def callWithContext(ctx: Mapping[str, Any], func: Callable[..., _R], *args: Any,
 
     Twisted: twisted.python.log.callWithContext.
     """
-    merged = dict(variable.get())
+    merged = dict(current())
     merged.update(ctx)
     token = variable.set(merged)
     try:

@@ -373,6 +373,18 @@ _CORE: tuple[Divergence, ...] = (
         ),
     ),
     Divergence(
+        _LOG,
+        "",
+        (
+            "Events twistlike itself emits carry twistlike's namespaces (`twistlike.reactor` "
+            'for "Received SIGINT, shutting down." and "Main loop terminated.", '
+            "`twistlike.logger` for warnings) instead of Twisted's module names "
+            "(`twisted.internet.base`, `twisted.logger._global`): a stdlib logger of that "
+            "name gets them, and `textFileLogObserver` shows them as "
+            "`[twistlike.reactor#info]`. The classic `startLogging` text is the same."
+        ),
+    ),
+    Divergence(
         _TRANSPORTS,
         "",
         (
