@@ -393,3 +393,57 @@ def test_reason_texts_match_twisted() -> None:
     assert ours.stdout == theirs.stdout
     assert "User timeout caused connection failure.\n" in ours.stdout
     assert ours.stdout.count(": Connection lost.") == 2
+
+
+# ---- item 7 (and Part 3): a noisy ReconnectingClientFactory's lines ------------------------
+
+
+class _NamedConnector:
+    """A connector whose str() is fixed, so both libraries print the same line."""
+
+    def connect(self) -> None:
+        pass
+
+    def stopConnecting(self) -> None:
+        pass
+
+    def __str__(self) -> str:
+        return "<connector>"
+
+
+def test_reconnecting_factory_logs_twisteds_classic_lines() -> None:
+    """Retry and give-up messages are classic log events with Twisted's text."""
+    import twisted.python.log as tlog
+
+    from twistlike import log
+
+    texts = []
+    for logModule, factoryClass, clockClass in (
+        (tlog, tprotocol.ReconnectingClientFactory, ttask.Clock),
+        (log, protocol.ReconnectingClientFactory, task.Clock),
+    ):
+        events: list[dict[str, Any]] = []
+        classic: Any = logModule
+        classic.addObserver(events.append)
+        try:
+            factory: Any = factoryClass()
+            factory.clock = clockClass()
+            factory.jitter = 0
+            factory.maxRetries = 1
+            connector = _NamedConnector()
+            factory.clientConnectionFailed(connector, None)
+            factory.clientConnectionFailed(connector, None)
+            factory.stopTrying()
+            factory.retry(connector)
+        finally:
+            classic.removeObserver(events.append)
+        texts.append([classic.textFromEventDict(e) for e in events if e.get("message")])
+    assert (
+        texts[0]
+        == texts[1]
+        == [
+            "<connector> will retry in 1 seconds",
+            "Abandoning <connector> after 2 retries.",
+            "Abandoning <connector> on explicit request",
+        ]
+    )

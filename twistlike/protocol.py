@@ -17,7 +17,6 @@ Twisted: twisted.internet.protocol.
 
 from __future__ import annotations
 
-import logging
 import random
 from collections.abc import Callable
 from typing import Any, Generic
@@ -57,7 +56,13 @@ __all__ = [
     "connectionDone",
 ]
 
-_log = logging.getLogger("twistlike.protocol")
+
+def _msg(text: str) -> None:
+    # As Twisted, a classic log.msg (it shows in a startLogging file, with the context's
+    # system); with no Twisted-style logging, stdlib gets it at INFO on twistlike.protocol.
+    from twistlike.log import msg
+
+    msg(text, log_namespace="twistlike.protocol")
 
 
 class BaseProtocol:
@@ -384,7 +389,7 @@ class ReconnectingClientFactory(ClientFactory[_P]):
         """
         if not self.continueTrying:
             if self.noisy:
-                _log.info("Abandoning %s on explicit request", connector)
+                _msg(f"Abandoning {connector} on explicit request")
             return
         if connector is None:
             if self.connector is None:
@@ -393,12 +398,12 @@ class ReconnectingClientFactory(ClientFactory[_P]):
         self.retries += 1
         if self.maxRetries is not None and self.retries > self.maxRetries:
             if self.noisy:
-                _log.info("Abandoning %s after %d retries.", connector, self.retries)
+                _msg(f"Abandoning {connector} after {self.retries:d} retries.")
             return
         if self.jitter:
             self.delay = random.normalvariate(self.delay, self.delay * self.jitter)
         if self.noisy:
-            _log.info("%s will retry in %d seconds", connector, self.delay)
+            _msg(f"{connector} will retry in {int(self.delay)} seconds")
 
         def reconnector() -> None:
             self._callID = None
