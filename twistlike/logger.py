@@ -1258,8 +1258,8 @@ class LoggingFile(io.TextIOBase):
 
     Standard output and error become two of these once logging begins (namespaces
     ``"stdout"`` and ``"stderr"``). Each event carries the line as ``log_io`` (format
-    ``"{log_io}"``); an incomplete last line waits for its newline (or ``flush``/``close``:
-    no, as Twisted, only a newline emits it).
+    ``"{log_io}"``); an incomplete last line waits for its newline (as in Twisted, neither
+    ``flush`` nor ``close`` emits it).
 
     Twisted: twisted.logger.LoggingFile.
     """
@@ -1338,11 +1338,6 @@ class LoggingFile(io.TextIOBase):
 
 _beginning: dict[str, Any] = {}
 """What the first beginLoggingTo changed (stdio, showwarning) and where it was called."""
-
-
-def _began() -> bool:
-    """Whether Twisted-style logging has begun (events then stop falling back to stderr)."""
-    return bool(_beginning)
 
 
 class LogBeginner:
