@@ -73,10 +73,19 @@ def _members(value: object) -> list[str]:
     return []
 
 
+def _provides(ours: object, name: str) -> bool:
+    """hasattr, counting a listed-missing name (MissingNameError) as not provided."""
+    try:
+        getattr(ours, name)
+    except (AttributeError, ImportError):
+        return False
+    return True
+
+
 def _has_member(value: object, name: str) -> bool:
     if isinstance(value, InterfaceClass):
         return name in value.names(all=True)
-    return hasattr(value, name)
+    return _provides(value, name)
 
 
 def _twisted_names(twisted: str) -> dict[str, set[str]]:
@@ -96,7 +105,7 @@ def _missing(twisted: str, ours: Any) -> list[str]:
     module = importlib.import_module(twisted)
     missing: list[str] = []
     for name, members in sorted(_twisted_names(twisted).items()):
-        if not hasattr(ours, name):
+        if not _provides(ours, name):
             missing.append(name)
             continue
         with warnings.catch_warnings():
@@ -118,7 +127,7 @@ def _reactor_missing() -> list[str]:
         check=True,
     ).stdout
     theirs: list[str] = json.loads(out)
-    return [name for name in theirs if not hasattr(twistlike.reactor, name)]
+    return [name for name in theirs if not _provides(twistlike.reactor, name)]
 
 
 def _ours(row_twistlike: str) -> Any:
@@ -268,3 +277,21 @@ def test_reactor_declares_what_it_implements() -> None:
         if iface is None or iface.providedBy(twistlike.reactor):
             continue  # (Twisted-private interfaces such as _ISupportsExitSignalCapturing)
         assert any(member in listed for member in iface.names(all=True)), name
+
+
+def test_a_listed_name_fails_with_its_reason() -> None:
+    """Importing a listed-missing name raises an ImportError naming it, the reason and
+    docs/missing.md; other missing names stay plain AttributeErrors."""
+    import twistlike.protocol
+    from twistlike._porting.missing import MissingNameError
+
+    missing = "DatagramProtocol"  # (by name: the type checker knows it does not exist)
+    with pytest.raises(MissingNameError, match=r"DatagramProtocol .*issue 13.*docs/missing\.md"):
+        getattr(twistlike.protocol, missing)
+    with pytest.raises(MissingNameError, match=r"issue 13"):
+        exec("from twistlike.protocol import DatagramProtocol", {})
+    assert not hasattr(twistlike.protocol, "NoSuchName")
+    attribute = "listenUDP"
+    with pytest.raises(AttributeError, match=r"listenUDP: in progress: issue 13"):
+        getattr(twistlike.reactor, attribute)
+    assert not hasattr(twistlike.reactor, "noSuchAttribute")

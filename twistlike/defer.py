@@ -7,7 +7,7 @@ Everything here runs without an event loop (a Deferred is a synchronous state ma
 """
 
 import warnings
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from twistlike._core.combinators import (
     AlreadyTryingToLockError,
@@ -106,3 +106,13 @@ for _name in __all__:
     if getattr(_obj, "__module__", "").startswith("twistlike._"):
         _obj.__module__ = __name__
 del _name, _obj
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

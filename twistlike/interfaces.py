@@ -1229,3 +1229,13 @@ class IStreamClientEndpointStringParserWithReactor(Interface):
 
     def parseStreamClient(reactor: Any, *args: Any, **kwargs: Any) -> Any:
         """Build an IStreamClientEndpoint from the description's fields."""
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -27,7 +27,7 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
 
@@ -661,3 +661,13 @@ def _collect_failures() -> Iterator[list[Failure]]:
 
 # callWithContext lives with the context variable; this module is its public home.
 callWithContext.__module__ = __name__
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -19,7 +19,7 @@ import itertools
 import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import BytesIO
-from typing import Any, Literal, NoReturn, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self, TypeVar, cast, overload
 from typing import Protocol as _TypingProtocol
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
@@ -1485,3 +1485,13 @@ def connectableEndpoint(debug: bool = False) -> tuple[Any, ConnectionCompleter]:
     serverEndpoint = TCP4ServerEndpoint(reactor, 4321)
     serverEndpoint.listen(Factory.forProtocol(Protocol))
     return clientEndpoint, ConnectionCompleter(reactor)
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -24,7 +24,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zope.interface import implementer
 
@@ -829,6 +829,16 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
     def __repr__(self) -> str:
         return f"<twistlike reactor on {self._threadLoop!r}>"
+
+    if not TYPE_CHECKING:
+        # (Hidden from type checkers, which would otherwise accept any attribute.)
+
+        def __getattr__(self, name: str) -> object:
+            # Only reached for attributes the reactor lacks: a Twisted reactor attribute
+            # twistlike does not provide fails with the reason (docs/missing.md).
+            from twistlike._porting.missing import missing_reactor_attribute
+
+            raise missing_reactor_attribute(name)
 
 
 reactor = AsyncioReactor()

@@ -86,7 +86,9 @@ def render_missing(missing: dict[str, dict[str, str]] = MISSING_NAMES) -> str:
             "and `Class.member`) that twistlike does not offer, with the reason. Everything "
             "else Twisted's module offers publicly is there, under the same name; "
             "tests/test_name_parity.py checks it against the installed Twisted. Names "
-            "marked *in progress* are being added by the issue named.",
+            "marked *in progress* are being added by the issue named. Importing one of these "
+            "names from twistlike raises `ImportError` (`MissingNameError`) with its reason; "
+            "a missing reactor attribute raises `AttributeError` with its reason.",
             _WIDTH,
         ),
     ]

@@ -15,7 +15,7 @@ Reasons start with one of a few phrases so the docs can group them: ``in progres
 
 from __future__ import annotations
 
-__all__ = ["MISSING_NAMES"]
+__all__ = ["MISSING_NAMES", "MissingNameError", "missing_name_error", "missing_reactor_attribute"]
 
 _TLS = "in progress: issue 12 (TLS)"
 _POSIX = "in progress: issue 13 (UDP, processes, stdio, file descriptors)"
@@ -153,3 +153,44 @@ MISSING_NAMES: dict[str, dict[str, str]] = {
         "TestCase.getSuppress": "not provided: trial's `suppress` attributes are not supported",
     },
 }
+
+
+class MissingNameError(ImportError):
+    """A Twisted name that twistlike deliberately does not provide was asked for.
+
+    An ImportError, so that ``from twistlike.protocol import DatagramProtocol`` shows the
+    reason instead of Python's bare "cannot import name" (module attribute lookups that fail
+    with AttributeError lose their message inside ``from ... import``).
+    """
+
+
+def missing_name_error(module: str, name: str) -> ImportError | AttributeError:
+    """The error for ``module.name`` when it does not exist: the listed reason, if any.
+
+    Returns a :class:`MissingNameError` naming the Twisted name, the reason and
+    docs/missing.md when ``name`` is one of MISSING_NAMES' rows for a Twisted module that
+    ``module`` replaces; otherwise the usual AttributeError.
+    """
+    from twistlike._porting.mapping import MODULES
+
+    for row in MODULES:
+        if row.twistlike != module:
+            continue
+        reason = MISSING_NAMES.get(row.twisted, {}).get(name)
+        if reason is not None:
+            return MissingNameError(
+                f"{module} does not provide {name} ({row.twisted}.{name}): {reason}. "
+                "See docs/missing.md.",
+                name=name,
+            )
+    return AttributeError(f"module {module!r} has no attribute {name!r}")
+
+
+def missing_reactor_attribute(name: str) -> AttributeError:
+    """The AttributeError for a reactor attribute, naming the reason when one is listed."""
+    reason = MISSING_NAMES["twisted.internet.reactor"].get(name)
+    if reason is None:
+        return AttributeError(f"'AsyncioReactor' object has no attribute {name!r}")
+    return AttributeError(
+        f"the twistlike reactor does not provide {name}: {reason}. See docs/missing.md."
+    )
