@@ -356,6 +356,7 @@ def test_remove_observer_stops_delivery() -> None:
     assert events == []
 
 
+@pytest.mark.twistlike_allow_unhandled_errors
 def test_failing_observer_does_not_stop_others(
     caplog: pytest.LogCaptureFixture, observed: list[LogEvent]
 ) -> None:

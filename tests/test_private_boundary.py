@@ -30,7 +30,9 @@ KNOWN: dict[tuple[str, str], str] = {
     # work (issue 9) moves the shared publisher into a private module.
     ("twistlike.log", "_global_publisher"): "legacy log API shares logger's publisher",
     ("twistlike.log", "_GlobalLogPublisher"): "legacy log API shares logger's publisher",
-    ("twistlike.log", "_publishing"): "legacy log API shares logger's publisher",
+    ("twistlike.log", "_end_logging"): "legacy log API shares logger's publisher",
+    # Factories log through the logger of their module, as Twisted's do.
+    ("twistlike.protocol", "_loggerFor"): "protocol logs through logger's per-module loggers",
     ("twistlike.log", "_publish"): "legacy log API shares logger's publisher",
     # The pytest plugin and trial share the logged-error and garbage checks; the plugin
     # work (issue 10, the lead's part) moves them into a private module.

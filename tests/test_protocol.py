@@ -155,15 +155,46 @@ def test_start_and_stop_are_counted_like_twisted(sequence: list[str]) -> None:
 
 
 def test_noisy_factory_logs_start_and_stop(caplog: pytest.LogCaptureFixture) -> None:
-    """A noisy factory logs starting and stopping at INFO on "twistlike.protocol"."""
+    """A noisy factory emits Twisted's "Starting/Stopping factory" events (with the factory
+    key), which stdlib logging sees at INFO on the factory's namespace."""
+    from twisted import logger as tlogger
+    from twisted.internet import protocol as tprotocol
+
+    from twistlike.logger import globalLogPublisher
+
+    def summary(events: list[dict[str, Any]], factory: object) -> list[tuple[Any, ...]]:
+        return [
+            (e["log_format"], e["factory"] is factory, e["log_level"].name, e["log_namespace"])
+            for e in events
+            if "factory" in e
+        ]
+
+    ours: list[dict[str, Any]] = []
+    theirs: list[dict[str, Any]] = []
     factory = _Counting()
-    with caplog.at_level(logging.INFO, logger="twistlike.protocol"):
-        factory.doStart()
-        factory.doStop()
+    theirFactory: Any = tprotocol.Factory()
+    theirPublisher: Any = tlogger.globalLogPublisher
+    globalLogPublisher.addObserver(ours.append)
+    theirPublisher.addObserver(theirs.append)
+    try:
+        with caplog.at_level(logging.INFO):
+            factory.doStart()
+            factory.doStop()
+        theirFactory.doStart()
+        theirFactory.doStop()
+    finally:
+        globalLogPublisher.removeObserver(ours.append)
+        theirPublisher.removeObserver(theirs.append)
+    namespace = f"{__name__}._Counting"
+    assert summary(ours, factory) == [
+        ("Starting factory {factory!r}", True, "info", namespace),
+        ("Stopping factory {factory!r}", True, "info", namespace),
+    ]
+    assert [e[:3] for e in summary(theirs, theirFactory)] == [e[:3] for e in summary(ours, factory)]
     messages = [(r.name, r.levelno, r.getMessage()) for r in caplog.records]
     assert messages == [
-        ("twistlike.protocol", logging.INFO, f"Starting factory {factory!r}"),
-        ("twistlike.protocol", logging.INFO, f"Stopping factory {factory!r}"),
+        (namespace, logging.INFO, f"Starting factory {factory!r}"),
+        (namespace, logging.INFO, f"Stopping factory {factory!r}"),
     ]
 
 
@@ -220,6 +251,7 @@ def test_protocol_all_is_complete() -> None:
         "ClientFactory",
         "ConsumerToProtocolAdapter",
         "Factory",
+        "FileWrapper",
         "Protocol",
         "ProtocolToConsumerAdapter",
         "ReconnectingClientFactory",

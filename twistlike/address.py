@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
@@ -144,3 +144,13 @@ class UNIXAddress:
         if self.name is not None:
             shown = self.name.decode(sys.getfilesystemencoding(), "surrogateescape")
         return f"UNIXAddress({shown!r})"
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -996,3 +996,13 @@ class FileSender:
         if self.deferred:
             self.deferred.errback(Exception("Consumer asked us to stop producing"))
             self.deferred = None
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

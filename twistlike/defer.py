@@ -6,6 +6,9 @@ Everything here runs without an event loop (a Deferred is a synchronous state ma
 ``await d`` works inside any asyncio task. See docs/deferreds.md.
 """
 
+import warnings
+from typing import TYPE_CHECKING, Any
+
 from twistlike._core.combinators import (
     AlreadyTryingToLockError,
     DeferredList,
@@ -37,7 +40,11 @@ from twistlike._core.deferred import (
     setDebugging,
     succeed,
 )
+from twistlike._core.filelock import DeferredFilesystemLock
 from twistlike._core.reflect import claim_public_names
+
+# (Importable from here, as in Twisted's defer; its home is twistlike.failure.)
+from twistlike.failure import Failure as Failure
 
 #: DeferredList result flags, as in Twisted: ``(SUCCESS, value)`` / ``(FAILURE, failure)``.
 SUCCESS = True
@@ -50,6 +57,7 @@ __all__ = [
     "AlreadyTryingToLockError",
     "CancelledError",
     "Deferred",
+    "DeferredFilesystemLock",
     "DeferredList",
     "DeferredLock",
     "DeferredQueue",
@@ -73,7 +81,33 @@ __all__ = [
     "returnValue",
     "setDebugging",
     "succeed",
+    "timeout",
 ]
+
+
+def timeout(deferred: Deferred[Any]) -> None:
+    """Fail ``deferred`` with ``TimeoutError("Callback timed out")``.
+
+    Deprecated, as in Twisted 17.1: use ``Deferred.addTimeout``.
+
+    Twisted: twisted.internet.defer.timeout.
+    """
+    warnings.warn(
+        "twistlike.defer.timeout was deprecated (as in Twisted 17.1.0); "
+        "use twistlike.defer.Deferred.addTimeout instead",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    deferred.errback(Failure(TimeoutError("Callback timed out")))
+
 
 # This module is the public home of these names: show it in reprs, tracebacks and pickles.
 claim_public_names(globals())
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

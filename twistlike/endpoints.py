@@ -34,7 +34,7 @@ import asyncio
 import socket
 import unicodedata
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from typing import Protocol as _TypingProtocol
 
 from zope.interface import directlyProvides, implementer
@@ -1288,3 +1288,13 @@ def asyncio_protocol_factory(factory: Any) -> Callable[[], asyncio.Protocol]:
         return Connection(factory, loopstate.current(reactor))
 
     return protocolFactory
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from io import StringIO
 from types import TracebackType
-from typing import IO, Any, Final, NoReturn, Protocol, TypeVar, cast
+from typing import IO, TYPE_CHECKING, Any, Final, NoReturn, Protocol, TypeVar, cast
 
 from twistlike._core.reflect import safe_repr, safe_str
 
@@ -760,3 +760,13 @@ class Failure(BaseException):
     def __reduce__(self) -> tuple[Callable[[_FailureClass], Failure], tuple[_FailureClass], Any]:
         """Pickle through ``__getstate__`` instead of ``BaseException``'s args-based reduce."""
         return (_restore, (type(self),), self.__getstate__())
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

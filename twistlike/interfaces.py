@@ -29,35 +29,73 @@ if TYPE_CHECKING:
     from twistlike.failure import Failure
 
 __all__ = [
+    "IAcceptableCiphers",
     "IAddress",
+    "ICipher",
     "IConnector",
     "IConsumer",
     "IDelayedCall",
     "IFileDescriptor",
+    "IFileDescriptorReceiver",
     "IHalfCloseableDescriptor",
     "IHalfCloseableProtocol",
     "IHandshakeListener",
+    "IHostResolution",
+    "IHostnameResolver",
     "IListeningPort",
     "ILoggingContext",
+    "IMulticastTransport",
+    "INegotiated",
+    "IOpenSSLClientConnectionCreator",
+    "IOpenSSLContextFactory",
+    "IOpenSSLServerConnectionCreator",
     "IProcessProtocol",
     "IProcessTransport",
     "IProducer",
     "IProtocol",
     "IProtocolFactory",
+    "IProtocolNegotiationFactory",
     "IPullProducer",
     "IPushProducer",
     "IReactorCore",
+    "IReactorDaemonize",
+    "IReactorFDSet",
     "IReactorFromThreads",
     "IReactorInThreads",
+    "IReactorMulticast",
+    "IReactorPluggableNameResolver",
+    "IReactorPluggableResolver",
+    "IReactorProcess",
+    "IReactorSSL",
+    "IReactorSocket",
     "IReactorTCP",
+    "IReactorTCP2",
     "IReactorThreads",
     "IReactorTime",
+    "IReactorUDP",
     "IReactorUNIX",
+    "IReactorUNIXDatagram",
+    "IReactorWin32Events",
+    "IReadDescriptor",
+    "IReadWriteDescriptor",
+    "IResolutionReceiver",
+    "IResolver",
+    "IResolverSimple",
+    "ISSLTransport",
+    "IServiceCollection",
     "IStreamClientEndpoint",
+    "IStreamClientEndpointStringParserWithReactor",
     "IStreamServerEndpoint",
+    "IStreamServerEndpointStringParser",
+    "ISystemHandle",
     "ITCPTransport",
+    "ITLSTransport",
     "ITransport",
+    "IUDPTransport",
+    "IUNIXDatagramConnectedTransport",
+    "IUNIXDatagramTransport",
     "IUNIXTransport",
+    "IWriteDescriptor",
 ]
 
 
@@ -567,42 +605,178 @@ class IStreamServerEndpoint(Interface):
         """Start listening, and fire with an IListeningPort provider."""
 
 
-# -- TLS interfaces (issue 12) --
+# --------------------------------------------------------------------------------------------
+# The rest of Twisted's interfaces. Declared even where twistlike does not implement the
+# feature yet (TLS, UDP, processes, file descriptors, DNS records), so that code declaring or
+# checking them imports and works; the reactor declares only what it implements.
+
+# Name resolution.
 
 
-class ISSLTransport(ITCPTransport):
-    """A TCP connection secured with TLS.
+class IResolverSimple(Interface):
+    """Turns a host name into one IPv4 address.
 
-    Twisted: twisted.internet.interfaces.ISSLTransport.
+    Twisted: twisted.internet.interfaces.IResolverSimple.
     """
 
-    def getPeerCertificate() -> Any:  # type: ignore[misc]
-        """Return the peer's certificate (a ``twistlike.ssl.Certificate``), or None."""
+    def getHostByName(name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+        """Fire with an address for ``name`` (a dotted quad), or fail with DNSLookupError.
+
+        ``timeout`` is a sequence of retry delays in seconds.
+        """
 
 
-class ITLSTransport(ITCPTransport):
-    """A TCP connection that can be upgraded to TLS while it runs (STARTTLS).
+class IHostResolution(Interface):
+    """One name lookup in progress, as handed to an IResolutionReceiver.
 
-    Twisted: twisted.internet.interfaces.ITLSTransport.
+    Twisted: twisted.internet.interfaces.IHostResolution.
     """
 
-    def startTLS(contextFactory: Any) -> None:
-        """Start TLS now: what was written before goes out in clear, what follows encrypted."""
+    name = Attribute("The host name being looked up.")
+
+    def cancel() -> None:  # type: ignore[misc]
+        """Stop the lookup; the receiver then hears resolutionComplete."""
 
 
-class INegotiated(ISSLTransport):
-    """A TLS connection that knows the application protocol negotiated with ALPN.
+class IResolutionReceiver(Interface):
+    """Hears the results of one IHostnameResolver lookup, one address at a time.
 
-    Twisted: twisted.internet.interfaces.INegotiated.
+    Twisted: twisted.internet.interfaces.IResolutionReceiver.
     """
 
-    negotiatedProtocol = Attribute(
-        "The protocol agreed on with ALPN (bytes), or None (none agreed, or handshake not done)."
-    )
+    def resolutionBegan(resolutionInProgress: Any) -> None:
+        """The lookup started; ``resolutionInProgress`` (IHostResolution) can cancel it."""
+
+    def addressResolved(address: Any) -> None:
+        """One address (IPv4Address or IPv6Address) was found."""
+
+    def resolutionComplete() -> None:  # type: ignore[misc]
+        """No more addresses will come."""
+
+
+class IHostnameResolver(Interface):
+    """Looks host names up, reporting every address to a receiver.
+
+    Twisted: twisted.internet.interfaces.IHostnameResolver.
+    """
+
+    def resolveHostName(
+        resolutionReceiver: Any,
+        hostName: str,
+        portNumber: int = 0,
+        addressTypes: Sequence[type] | None = None,
+        transportSemantics: str = "TCP",
+    ) -> Any:
+        """Start looking ``hostName`` up; return the receiver, told about each address.
+
+        ``addressTypes`` limits the families (IPv4Address, IPv6Address; None: both);
+        ``transportSemantics`` is ``"TCP"`` or ``"UDP"``.
+        """
+
+
+class IResolver(IResolverSimple):
+    """A DNS client: each ``lookup*`` fires with ``(answers, authority, additional)``.
+
+    Twisted: twisted.internet.interfaces.IResolver.
+    """
+
+    def query(query: Any, timeout: Sequence[int]) -> Deferred[Any]:
+        """Send one DNS query object."""
+
+    def lookupAddress(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for A (IPv4 address) records."""
+
+    def lookupAddress6(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for A6 records (obsolete IPv6 address records)."""
+
+    def lookupIPV6Address(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for AAAA (IPv6 address) records."""
+
+    def lookupMailExchange(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for MX records."""
+
+    def lookupNameservers(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for NS records."""
+
+    def lookupCanonicalName(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for CNAME records."""
+
+    def lookupMailBox(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for MB records."""
+
+    def lookupMailGroup(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for MG records."""
+
+    def lookupMailRename(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for MR records."""
+
+    def lookupPointer(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for PTR records (reverse lookups)."""
+
+    def lookupAuthority(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for SOA records."""
+
+    def lookupNull(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for NULL records."""
+
+    def lookupWellKnownServices(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for WKS records."""
+
+    def lookupHostInfo(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for HINFO records."""
+
+    def lookupMailboxInfo(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for MINFO records."""
+
+    def lookupText(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for TXT records."""
+
+    def lookupResponsibility(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for RP records."""
+
+    def lookupAFSDatabase(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for AFSDB records."""
+
+    def lookupService(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for SRV records."""
+
+    def lookupAllRecords(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for every record type (ALL_RECORDS)."""
+
+    def lookupSenderPolicy(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for SPF records."""
+
+    def lookupNamingAuthorityPointer(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for NAPTR records."""
+
+    def lookupZone(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+        """Ask for a zone transfer (AXFR)."""
+
+
+# More reactor interfaces.
+
+
+class IReactorTCP2(IReactorTCP):
+    """IReactorTCP with ``interface=None`` meaning every address family.
+
+    Twisted: twisted.internet.interfaces.IReactorTCP2.
+    """
+
+    def listenTCP(port: int, factory: Any, backlog: int = 50, interface: str | None = None) -> Any:
+        """Listen on TCP ``port``; ``interface=None`` binds all IPv4 and IPv6 addresses."""
+
+    def connectTCP(
+        host: str,
+        port: int,
+        factory: Any,
+        timeout: float = 30.0,
+        bindAddress: tuple[str, int] | None = None,
+    ) -> Any:
+        """Connect to ``host``:``port``, as IReactorTCP.connectTCP."""
 
 
 class IReactorSSL(Interface):
-    """A reactor that listens and connects with TLS.
+    """A reactor that can listen for and make TLS connections.
 
     Twisted: twisted.internet.interfaces.IReactorSSL.
     """
@@ -614,65 +788,454 @@ class IReactorSSL(Interface):
         contextFactory: Any,
         timeout: float,
         bindAddress: tuple[str, int] | None,
-    ) -> IConnector:
-        """Connect to ``host:port`` and secure the connection with TLS."""
+    ) -> Any:
+        """Connect over TLS, configured by ``contextFactory``; returns an IConnector."""
 
     def listenSSL(
         port: int, factory: Any, contextFactory: Any, backlog: int = 50, interface: str = ""
-    ) -> IListeningPort:
-        """Listen on ``port``; every accepted connection is secured with TLS."""
+    ) -> Any:
+        """Listen for TLS connections on ``port``; returns an IListeningPort."""
 
 
-class IProtocolNegotiationFactory(Interface):
-    """A factory that offers application protocols for ALPN.
+class IReactorUNIXDatagram(Interface):
+    """A reactor that can send and receive datagrams on UNIX sockets.
 
-    Twisted: twisted.internet.interfaces.IProtocolNegotiationFactory.
+    Twisted: twisted.internet.interfaces.IReactorUNIXDatagram.
     """
 
-    def acceptableProtocols() -> list[bytes]:  # type: ignore[misc]
-        """Return the protocols to offer, most preferred first."""
+    def connectUNIXDatagram(
+        address: str, protocol: Any, maxPacketSize: int, mode: int, bindAddress: Any
+    ) -> Any:
+        """Connect a datagram protocol to the UNIX datagram socket at ``address``."""
+
+    def listenUNIXDatagram(address: str, protocol: Any, maxPacketSize: int, mode: int) -> Any:
+        """Receive datagrams on the UNIX socket at ``address`` with a DatagramProtocol."""
 
 
-class IOpenSSLClientConnectionCreator(Interface):
-    """TLS settings for client connections (what ``optionsForClientTLS`` returns).
+class IReactorWin32Events(Interface):
+    """A Windows reactor that can wait on event objects.
 
-    Twisted: twisted.internet.interfaces.IOpenSSLClientConnectionCreator. twistlike's
-    providers build an ``ssl.SSLContext``; ``clientConnectionForTLS`` (a pyOpenSSL
-    ``Connection``) is not available (docs/tls.md).
+    Twisted: twisted.internet.interfaces.IReactorWin32Events.
     """
 
-    def clientConnectionForTLS(tlsProtocol: Any) -> Any:
-        """Twisted: return a pyOpenSSL Connection; twistlike raises a clear error."""
+    def addEvent(event: Any, fd: Any, action: str) -> None:
+        """Call ``fd``'s method ``action`` whenever ``event`` is signalled."""
+
+    def removeEvent(event: Any) -> None:
+        """Stop waiting on ``event``."""
+
+
+class IReactorUDP(Interface):
+    """A reactor that can send and receive UDP datagrams.
+
+    Twisted: twisted.internet.interfaces.IReactorUDP.
+    """
+
+    def listenUDP(port: int, protocol: Any, interface: str, maxPacketSize: int) -> Any:
+        """Bind UDP ``port`` and hand datagrams to ``protocol``; returns its transport."""
+
+
+class IReactorMulticast(Interface):
+    """A reactor that can join IP multicast groups.
+
+    Twisted: twisted.internet.interfaces.IReactorMulticast.
+    """
+
+    def listenMulticast(
+        port: int,
+        protocol: Any,
+        interface: str = "",
+        maxPacketSize: int = 8192,
+        listenMultiple: bool = False,
+    ) -> Any:
+        """Bind a UDP port for multicast; ``listenMultiple`` lets other sockets share it."""
+
+
+class IReactorSocket(Interface):
+    """A reactor that can take over sockets made elsewhere (by file descriptor).
+
+    Twisted: twisted.internet.interfaces.IReactorSocket.
+    """
+
+    def adoptStreamPort(fileDescriptor: int, addressFamily: int, factory: Any) -> Any:
+        """Serve a listening stream socket that is already bound; returns an IListeningPort."""
+
+    def adoptStreamConnection(fileDescriptor: int, addressFamily: int, factory: Any) -> None:
+        """Run a protocol from ``factory`` over an already connected stream socket."""
+
+    def adoptDatagramPort(
+        fileDescriptor: int, addressFamily: int, protocol: Any, maxPacketSize: int
+    ) -> Any:
+        """Receive datagrams on an already bound datagram socket."""
+
+
+class IReactorProcess(Interface):
+    """A reactor that can start child processes.
+
+    Twisted: twisted.internet.interfaces.IReactorProcess.
+    """
+
+    def spawnProcess(
+        processProtocol: Any,
+        executable: bytes | str,
+        args: Sequence[bytes | str],
+        env: dict[Any, Any] | None = None,
+        path: bytes | str | None = None,
+        uid: int | None = None,
+        gid: int | None = None,
+        usePTY: bool = False,
+        childFDs: dict[int, Any] | None = None,
+    ) -> Any:
+        """Start ``executable`` with ``args``; ``processProtocol`` hears its output and
+        exit. Returns an IProcessTransport."""
+
+
+class IReactorPluggableResolver(Interface):
+    """A reactor whose IResolverSimple can be replaced (deprecated form).
+
+    Twisted: twisted.internet.interfaces.IReactorPluggableResolver.
+    """
+
+    def installResolver(resolver: Any) -> Any:
+        """Use ``resolver`` from now on; return the one it replaces."""
+
+
+class IReactorPluggableNameResolver(Interface):
+    """A reactor whose IHostnameResolver can be replaced.
+
+    Twisted: twisted.internet.interfaces.IReactorPluggableNameResolver.
+    """
+
+    nameResolver = Attribute("The IHostnameResolver the reactor uses.")
+
+    def installNameResolver(resolver: Any) -> Any:
+        """Use ``resolver`` from now on; return the one it replaces."""
+
+
+class IReactorDaemonize(Interface):
+    """A reactor that must prepare for and recover from daemonization (fork).
+
+    Twisted: twisted.internet.interfaces.IReactorDaemonize.
+    """
+
+    def beforeDaemonize() -> None:  # type: ignore[misc]
+        """Release what must not cross the fork."""
+
+    def afterDaemonize() -> None:  # type: ignore[misc]
+        """Set up again in the daemon process."""
+
+
+class IReactorFDSet(Interface):
+    """A reactor that watches file descriptors for reading and writing.
+
+    Twisted: twisted.internet.interfaces.IReactorFDSet.
+    """
+
+    def addReader(reader: Any) -> None:
+        """Call ``reader.doRead()`` whenever its descriptor is readable."""
+
+    def addWriter(writer: Any) -> None:
+        """Call ``writer.doWrite()`` whenever its descriptor is writable."""
+
+    def removeReader(reader: Any) -> None:
+        """Stop watching ``reader``."""
+
+    def removeWriter(writer: Any) -> None:
+        """Stop watching ``writer``."""
+
+    def removeAll() -> list[Any]:  # type: ignore[misc]
+        """Stop watching everything (except internals); return what was removed."""
+
+    def getReaders() -> list[Any]:  # type: ignore[misc]
+        """Return the readers being watched."""
+
+    def getWriters() -> list[Any]:  # type: ignore[misc]
+        """Return the writers being watched."""
+
+
+# Descriptors.
+
+
+class IReadDescriptor(IFileDescriptor):
+    """A file descriptor the reactor reads from.
+
+    Twisted: twisted.internet.interfaces.IReadDescriptor.
+    """
+
+    def doRead() -> Any:  # type: ignore[misc]
+        """Data can be read; return None, or a Failure-like reason to disconnect."""
+
+
+class IWriteDescriptor(IFileDescriptor):
+    """A file descriptor the reactor writes to.
+
+    Twisted: twisted.internet.interfaces.IWriteDescriptor.
+    """
+
+    def doWrite() -> Any:  # type: ignore[misc]
+        """Data can be written; return None, or a reason to disconnect."""
+
+
+class IReadWriteDescriptor(IReadDescriptor, IWriteDescriptor):
+    """A file descriptor the reactor both reads from and writes to.
+
+    Twisted: twisted.internet.interfaces.IReadWriteDescriptor.
+    """
+
+
+class ISystemHandle(Interface):
+    """Something that wraps an operating-system handle.
+
+    Twisted: twisted.internet.interfaces.ISystemHandle.
+    """
+
+    def getHandle() -> Any:  # type: ignore[misc]
+        """Return the handle (a socket object, a file descriptor ...)."""
+
+
+class IFileDescriptorReceiver(Interface):
+    """A protocol that can receive file descriptors over a UNIX socket.
+
+    Twisted: twisted.internet.interfaces.IFileDescriptorReceiver.
+    """
+
+    def fileDescriptorReceived(descriptor: int) -> None:
+        """A descriptor arrived (it arrives before the bytes sent with it)."""
+
+
+# TLS.
 
 
 class IOpenSSLServerConnectionCreator(Interface):
-    """TLS settings for server connections (``CertificateOptions`` provides it).
+    """Makes the pyOpenSSL Connection of each server-side TLS connection.
 
     Twisted: twisted.internet.interfaces.IOpenSSLServerConnectionCreator.
     """
 
     def serverConnectionForTLS(tlsProtocol: Any) -> Any:
-        """Twisted: return a pyOpenSSL Connection; twistlike raises a clear error."""
+        """Return the OpenSSL.SSL.Connection for ``tlsProtocol``."""
+
+
+class IOpenSSLClientConnectionCreator(Interface):
+    """Makes the pyOpenSSL Connection of each client-side TLS connection.
+
+    Twisted: twisted.internet.interfaces.IOpenSSLClientConnectionCreator.
+    """
+
+    def clientConnectionForTLS(tlsProtocol: Any) -> Any:
+        """Return the OpenSSL.SSL.Connection for ``tlsProtocol``."""
+
+
+class IProtocolNegotiationFactory(Interface):
+    """A factory that offers application protocols (ALPN) during the TLS handshake.
+
+    Twisted: twisted.internet.interfaces.IProtocolNegotiationFactory.
+    """
+
+    def acceptableProtocols() -> list[bytes]:  # type: ignore[misc]
+        """Return the protocol names it speaks, most preferred first."""
 
 
 class IOpenSSLContextFactory(Interface):
-    """Something that makes the TLS context (``getContext``).
+    """Something that hands out a pyOpenSSL context.
 
-    Twisted: twisted.internet.interfaces.IOpenSSLContextFactory. In twistlike
-    ``getContext()`` returns an ``ssl.SSLContext``, not an ``OpenSSL.SSL.Context``.
+    Twisted: twisted.internet.interfaces.IOpenSSLContextFactory.
     """
 
     def getContext() -> Any:  # type: ignore[misc]
-        """Return the context (an ``ssl.SSLContext``)."""
+        """Return an OpenSSL.SSL.Context."""
 
 
-__all__ += [
-    "INegotiated",
-    "IOpenSSLClientConnectionCreator",
-    "IOpenSSLContextFactory",
-    "IOpenSSLServerConnectionCreator",
-    "IProtocolNegotiationFactory",
-    "IReactorSSL",
-    "ISSLTransport",
-    "ITLSTransport",
-]
+class ITLSTransport(ITCPTransport):
+    """A TCP transport that can switch to TLS.
+
+    Twisted: twisted.internet.interfaces.ITLSTransport.
+    """
+
+    def startTLS(contextFactory: Any) -> None:
+        """Start TLS once the bytes already written are sent."""
+
+
+class ISSLTransport(ITCPTransport):
+    """A TLS connection.
+
+    Twisted: twisted.internet.interfaces.ISSLTransport.
+    """
+
+    def getPeerCertificate() -> Any:  # type: ignore[misc]
+        """Return the peer's certificate, or None."""
+
+
+class INegotiated(ISSLTransport):
+    """A TLS connection whose application protocol was negotiated.
+
+    Twisted: twisted.internet.interfaces.INegotiated.
+    """
+
+    negotiatedProtocol = Attribute(
+        "The application protocol chosen (bytes), or None if none was; raises while the "
+        "handshake is still running."
+    )
+
+
+class ICipher(Interface):
+    """One TLS cipher.
+
+    Twisted: twisted.internet.interfaces.ICipher.
+    """
+
+    fullName = Attribute("The cipher's OpenSSL name.")
+
+
+class IAcceptableCiphers(Interface):
+    """Chooses which ciphers may be used.
+
+    Twisted: twisted.internet.interfaces.IAcceptableCiphers.
+    """
+
+    def selectCiphers(availableCiphers: Sequence[Any]) -> list[Any]:
+        """Return the ICipher providers to use, from those available."""
+
+
+# Services (twisted.application's collection of services).
+
+
+class IServiceCollection(Interface):
+    """A container of named services.
+
+    Twisted: twisted.internet.interfaces.IServiceCollection.
+    """
+
+    def getServiceNamed(serviceName: str) -> Any:
+        """Return the child service called ``serviceName``; raise KeyError if none."""
+
+    def addService(service: Any) -> None:
+        """Add a child service."""
+
+    def removeService(service: Any) -> None:
+        """Remove a child service."""
+
+
+# Datagram transports.
+
+
+class IUDPTransport(Interface):
+    """The transport of a UDP protocol.
+
+    Twisted: twisted.internet.interfaces.IUDPTransport.
+    """
+
+    def write(packet: bytes, addr: tuple[str, int] | None) -> None:
+        """Send one datagram to ``addr`` (None: to the peer given to ``connect``)."""
+
+    def connect(host: str, port: int) -> None:
+        """Send to and receive from only ``host``:``port`` from now on."""
+
+    def getHost() -> Any:  # type: ignore[misc]
+        """Return the local address."""
+
+    def stopListening() -> Any:  # type: ignore[misc]
+        """Close the port; may return a Deferred fired once it is closed."""
+
+    def setBroadcastAllowed(enabled: bool) -> None:
+        """Allow or forbid sending to broadcast addresses."""
+
+    def getBroadcastAllowed() -> bool:  # type: ignore[misc]
+        """Return whether sending to broadcast addresses is allowed."""
+
+
+class IUNIXDatagramTransport(Interface):
+    """The transport of a UNIX datagram protocol.
+
+    Twisted: twisted.internet.interfaces.IUNIXDatagramTransport.
+    """
+
+    def write(packet: bytes, addr: str) -> None:
+        """Send one datagram to the socket at path ``addr``."""
+
+    def getHost() -> Any:  # type: ignore[misc]
+        """Return the local address."""
+
+
+class IUNIXDatagramConnectedTransport(Interface):
+    """The transport of a connected UNIX datagram protocol.
+
+    Twisted: twisted.internet.interfaces.IUNIXDatagramConnectedTransport.
+    """
+
+    def write(packet: bytes) -> None:
+        """Send one datagram to the connected peer."""
+
+    def getHost() -> Any:  # type: ignore[misc]
+        """Return the local address."""
+
+    def getPeer() -> Any:  # type: ignore[misc]
+        """Return the peer's address."""
+
+
+class IMulticastTransport(IUDPTransport):
+    """The transport of a multicast UDP protocol.
+
+    Twisted: twisted.internet.interfaces.IMulticastTransport.
+    """
+
+    def getOutgoingInterface() -> str:  # type: ignore[misc]
+        """Return the interface address multicast datagrams leave from."""
+
+    def setOutgoingInterface(addr: str) -> Any:
+        """Send multicast datagrams from interface ``addr``."""
+
+    def getLoopbackMode() -> bool:  # type: ignore[misc]
+        """Return whether this host receives its own multicast datagrams."""
+
+    def setLoopbackMode(mode: bool) -> None:
+        """Receive (or not) this host's own multicast datagrams."""
+
+    def getTTL() -> int:  # type: ignore[misc]
+        """Return the time-to-live of outgoing multicast datagrams."""
+
+    def setTTL(ttl: int) -> None:
+        """Set the time-to-live of outgoing multicast datagrams."""
+
+    def joinGroup(addr: str, interface: str = "") -> Deferred[Any]:
+        """Join multicast group ``addr`` on ``interface``."""
+
+    def leaveGroup(addr: str, interface: str = "") -> Deferred[Any]:
+        """Leave multicast group ``addr`` on ``interface``."""
+
+
+# Endpoint description parsers (plugins of serverFromString/clientFromString).
+
+
+class IStreamServerEndpointStringParser(Interface):
+    """Parses one kind of ``serverFromString`` description.
+
+    Twisted: twisted.internet.interfaces.IStreamServerEndpointStringParser.
+    """
+
+    prefix = Attribute("The description prefix it handles, such as ``'tcp'``.")
+
+    def parseStreamServer(reactor: Any, *args: Any, **kwargs: Any) -> Any:
+        """Build an IStreamServerEndpoint from the description's fields."""
+
+
+class IStreamClientEndpointStringParserWithReactor(Interface):
+    """Parses one kind of ``clientFromString`` description.
+
+    Twisted: twisted.internet.interfaces.IStreamClientEndpointStringParserWithReactor.
+    """
+
+    prefix = Attribute("The description prefix it handles, such as ``'tcp'``.")
+
+    def parseStreamClient(reactor: Any, *args: Any, **kwargs: Any) -> Any:
+        """Build an IStreamClientEndpoint from the description's fields."""
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -20,36 +20,64 @@ Twisted: twisted.python.log.
 
 from __future__ import annotations
 
-import io
 import logging
 import sys
 import time
-from collections.abc import Callable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
 
+from twistlike._core import logcontext as _logcontext
+from twistlike._core.logcontext import callWithContext
 from twistlike._core.reflect import safe_str
 from twistlike.failure import Failure
 from twistlike.logger import (
+    LegacyLogObserverWrapper,
+    LogBeginner,
     LogEvent,
+    LoggingFile,
     LogLevel,
+    _end_logging,
     _global_publisher,
     _GlobalLogPublisher,
-    _publishing,
-    formatEvent,
+    globalLogBeginner,
 )
 
+# Twisted's classic log module also offers these names of the structured API (their home is
+# twistlike.logger), so code written against it imports them from here.
+from twistlike.logger import Logger as NewLogger  # noqa: F401
+from twistlike.logger import LogLevel as NewLogLevel  # noqa: F401
+from twistlike.logger import LogPublisher as NewPublisher
+from twistlike.logger import STDLibLogObserver as NewSTDLibLogObserver  # noqa: F401
+from twistlike.logger import globalLogBeginner as newGlobalLogBeginner  # noqa: F401
+from twistlike.logger import globalLogPublisher as newGlobalLogPublisher  # noqa: F401
+
 __all__ = [
+    "DefaultObserver",
     "FileLogObserver",
+    "ILogContext",
     "ILogObserver",
+    "LogPublisher",
+    "Logger",
+    "NullFile",
+    "PythonLoggingObserver",
+    "StdioOnnaStick",
     "addObserver",
+    "callWithContext",
+    "callWithLogger",
+    "defaultObserver",
     "deferr",
+    "discardLogs",
     "err",
+    "logerr",
+    "logfile",
     "msg",
     "removeObserver",
+    "showwarning",
     "startLogging",
     "startLoggingWithObserver",
     "textFromEventDict",
@@ -118,54 +146,8 @@ def textFromEventDict(eventDict: _EventDict) -> str | None:
     return None
 
 
-class _StringifiableFromEvent:
-    """Renders a structured event lazily, for classic observers that %-format ``format``."""
-
-    __slots__ = ("_event",)
-
-    def __init__(self, event: LogEvent) -> None:
-        self._event = event
-
-    def __str__(self) -> str:
-        return formatEvent(self._event)
-
-
 # --------------------------------------------------------------------------------------------
 # Observers
-
-
-class _LegacyObserverWrapper:
-    """Adapts a classic observer to structured events by adding the classic keys."""
-
-    def __init__(self, legacyObserver: _LegacyObserver) -> None:
-        self.legacyObserver = legacyObserver
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.legacyObserver})"
-
-    def __call__(self, event: LogEvent) -> None:
-        # The keys are added to the shared event, as Twisted does.
-        event.setdefault("message", ())
-        if "time" not in event:
-            event["time"] = event["log_time"]
-        if "system" not in event:
-            event["system"] = event.get("log_system", "-")
-        if "format" not in event and event.get("log_format") is not None:
-            event["format"] = "%(log_legacy)s"
-            event["log_legacy"] = _StringifiableFromEvent(event.copy())
-            if not isinstance(event["message"], tuple):
-                # A structured event used "message" as a field: render via "format" instead.
-                event["message"] = ()
-        if "log_failure" in event:
-            event.setdefault("failure", event["log_failure"])
-            event.setdefault("isError", 1)
-            if "why" not in event:
-                event["why"] = formatEvent(event)
-        elif "isError" not in event:
-            event["isError"] = (
-                1 if event.get("log_level") in (LogLevel.error, LogLevel.critical) else 0
-            )
-        self.legacyObserver(event)
 
 
 _STDLIB_TO_LEVEL = {
@@ -177,16 +159,38 @@ _STDLIB_TO_LEVEL = {
 }
 
 
-class _LogPublisher:
-    """The classic global publisher: ``msg`` plus observer registration.
+class LogPublisher:
+    """The classic publisher: ``msg``, ``showwarning`` and classic observers.
 
-    Twisted: twisted.python.log.LogPublisher (only ``msg``, ``addObserver``,
-    ``removeObserver`` and ``observers``).
+    Args:
+        observerPublisher: where classic observers are registered (default: a new
+            :class:`twistlike.logger.LogPublisher`; the global one for
+            :data:`theLogPublisher`).
+        publishPublisher: where ``msg`` sends events (default: ``observerPublisher``).
+        logBeginner: accepted for compatibility (the global beginner starts logging).
+        warningsModule: accepted for compatibility.
+
+    Twisted: twisted.python.log.LogPublisher.
     """
 
-    def __init__(self, publisher: _GlobalLogPublisher) -> None:
-        self._publisher = publisher
-        self._wrappers: list[_LegacyObserverWrapper] = []
+    synchronized = ["msg"]
+
+    def __init__(
+        self,
+        observerPublisher: Any = None,
+        publishPublisher: Any = None,
+        logBeginner: LogBeginner | None = None,
+        warningsModule: Any = warnings,
+    ) -> None:
+        if observerPublisher is None:
+            observerPublisher = NewPublisher()
+        self._publisher = observerPublisher
+        self._publishPublisher = (
+            publishPublisher if publishPublisher is not None else observerPublisher
+        )
+        self._logBeginner = logBeginner
+        self._warningsModule = warningsModule
+        self._wrappers: list[LegacyLogObserverWrapper] = []
 
     @property
     def observers(self) -> list[_LegacyObserver]:
@@ -195,7 +199,7 @@ class _LogPublisher:
 
     def addObserver(self, other: _LegacyObserver) -> None:
         """Register a classic observer."""
-        wrapper = _LegacyObserverWrapper(other)
+        wrapper = LegacyLogObserverWrapper(other)
         self._wrappers.append(wrapper)
         self._publisher.addObserver(wrapper)
 
@@ -209,7 +213,9 @@ class _LogPublisher:
 
     def msg(self, *message: object, **kw: Any) -> None:
         """Publish a classic event; see :func:`msg`."""
-        event: _EventDict = {"system": "-"}
+        # As Twisted: the event starts from the log context (its "system" names the
+        # connection whose callback is running), then the keywords override it.
+        event: _EventDict = dict(_logcontext.current())
         event.update(kw)
         event["message"] = message
         event["time"] = time.time()
@@ -238,11 +244,44 @@ class _LogPublisher:
             # Divergence from Twisted: its structured level for errors is critical; stdlib
             # gets ERROR, as Twisted's own PythonLoggingObserver does.
             stdlib_level = logging.ERROR if event["isError"] else logging.INFO
-        self._publisher._publish(event, stdlib_level)
+        publisher = self._publishPublisher
+        if isinstance(publisher, _GlobalLogPublisher):
+            publisher._publish(event, stdlib_level)
+        else:
+            publisher(event)
+
+    def showwarning(
+        self,
+        message: Warning | str,
+        category: type[Warning],
+        filename: str,
+        lineno: int,
+        file: IO[str] | None = None,
+        line: str | None = None,
+    ) -> None:
+        """Log a warning as one classic event (``file:line: category: message``).
+
+        A warning with an explicit ``file`` is written there, as ``warnings`` would.
+
+        Twisted: twisted.python.log.LogPublisher.showwarning.
+        """
+        if file is None:
+            self.msg(
+                warning=message,
+                category=f"{category.__module__}.{category.__qualname__}",
+                filename=filename,
+                lineno=lineno,
+                format="%(filename)s:%(lineno)s: %(category)s: %(warning)s",
+            )
+        else:
+            file.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 #: The classic global publisher. Twisted: twisted.python.log.theLogPublisher.
-theLogPublisher = _LogPublisher(_global_publisher)
+theLogPublisher = LogPublisher(_global_publisher)
+
+#: Twisted: twisted.python.log.showwarning (the global publisher's).
+showwarning = theLogPublisher.showwarning
 
 
 def msg(*message: object, **kw: Any) -> None:
@@ -312,6 +351,14 @@ class FileLogObserver:
     Twisted: twisted.python.log.FileLogObserver.
     """
 
+    def getTimezoneOffset(self, when: float) -> int:
+        """Return the local time zone's offset from UTC at ``when``, in seconds west.
+
+        Twisted: twisted.python.log.FileLogObserver.getTimezoneOffset.
+        """
+        offset = datetime.fromtimestamp(when).astimezone().utcoffset()
+        return -int(offset.total_seconds()) if offset is not None else 0
+
     #: A strftime format for the timestamp; None gives ``2024-01-31 12:00:00+0100``.
     timeFormat: str | None = None
 
@@ -346,64 +393,35 @@ class FileLogObserver:
         removeObserver(self.emit)
 
 
-class _LoggingFile(io.TextIOBase):
-    """Stands in for stdout/stderr after ``startLogging``: each written line is a ``msg``."""
-
-    def __init__(self, original: IO[str], isError: int) -> None:
-        self._original = original
-        self._buffer = ""
-        self.isError = isError
-
-    @property
-    def encoding(self) -> str:  # type: ignore[override]
-        return getattr(self._original, "encoding", None) or "utf-8"
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, data: str) -> int:
-        if _publishing():
-            # Written while an event is being published (an observer printing, or stdlib's
-            # lastResort writing to sys.stderr): logging it again would loop.
-            return self._original.write(data)
-        lines = (self._buffer + data).split("\n")
-        self._buffer = lines.pop()
-        for line in lines:
-            msg(line, printed=1, isError=self.isError)
-        return len(data)
-
-
 _started: list[_LegacyObserver] = []
-_saved_stdio: tuple[Any, Any] | None = None
 
 
 def startLoggingWithObserver(observer: _LegacyObserver, setStdout: bool = True) -> None:
-    """Add ``observer`` and log ``"Log opened."``; with ``setStdout`` also capture stdio.
+    """Begin Twisted-style logging to a classic observer, then log ``"Log opened."``.
 
-    Captured stdout/stderr lines become ``msg`` events (``printed=1``; ``isError=1`` for
-    stderr). Undo everything with :func:`_stop_logging`.
+    From then on the observer gets every event; stdout and stderr (with ``setStdout``) and
+    warnings become events; and twistlike's events no longer fall back to stdlib's last
+    resort (stderr), so errors are written once, to the observer. Undo with
+    :func:`_stop_logging`.
 
     Twisted: twisted.python.log.startLoggingWithObserver.
     """
-    global _saved_stdio
     addObserver(observer)
     _started.append(observer)
-    if setStdout and _saved_stdio is None:
-        _saved_stdio = (sys.stdout, sys.stderr)
-        sys.stdout = _LoggingFile(sys.stdout, 0)
-        sys.stderr = _LoggingFile(sys.stderr, 1)
+    globalLogBeginner.beginLoggingTo((), redirectStandardIO=setStdout)
     msg("Log opened.")
 
 
 def startLogging(file: IO[str], setStdout: bool = True) -> FileLogObserver | None:
-    """Write every event to ``file``; see :func:`startLoggingWithObserver`.
+    """Write every event to ``file`` in Twisted's classic format; see
+    :func:`startLoggingWithObserver`.
 
-    Returns the :class:`FileLogObserver`, or None when ``file`` is the captured stdio
-    itself (logging it would loop).
+    Returns the :class:`FileLogObserver`, or None when ``file`` is the captured stdio itself
+    (logging it would loop).
 
     Twisted: twisted.python.log.startLogging.
     """
-    if isinstance(file, _LoggingFile):
+    if isinstance(file, LoggingFile):
         return None
     observer = FileLogObserver(file)
     startLoggingWithObserver(observer.emit, setStdout)
@@ -411,13 +429,195 @@ def startLogging(file: IO[str], setStdout: bool = True) -> FileLogObserver | Non
 
 
 def _stop_logging() -> None:
-    """Undo every ``startLogging``: remove their observers and restore stdout/stderr."""
-    global _saved_stdio
+    """Undo every ``startLogging``: remove their observers, restore stdio and warnings."""
     while _started:
         removeObserver(_started.pop())
-    if _saved_stdio is not None:
-        sys.stdout, sys.stderr = _saved_stdio
-        _saved_stdio = None
+    _end_logging()
+
+
+class DefaultObserver:
+    """Writes error events to stderr: what Twisted shows before logging is started.
+
+    Twisted: twisted.python.log.DefaultObserver.
+    """
+
+    stderr: IO[str] = sys.stderr
+
+    def emit(self, eventDict: _EventDict) -> None:
+        """Write the text of an error event to ``stderr``."""
+        if eventDict["isError"]:
+            text = textFromEventDict(eventDict)
+            if text is not None:
+                self.stderr.write(text)
+                self.stderr.flush()
+
+    def start(self) -> None:
+        """Start observing the global classic publisher."""
+        addObserver(self.emit)
+
+    def stop(self) -> None:
+        """Stop observing."""
+        removeObserver(self.emit)
+
+
+class PythonLoggingObserver:
+    """Sends classic events to the stdlib logger ``loggerName``.
+
+    The level is the event's ``logLevel`` (a stdlib level), else ERROR for errors and INFO.
+
+    Twisted: twisted.python.log.PythonLoggingObserver.
+    """
+
+    def __init__(self, loggerName: str = "twisted") -> None:
+        self._logger = logging.getLogger(loggerName)
+
+    def emit(self, eventDict: _EventDict) -> None:
+        """Log one classic event."""
+        if "logLevel" in eventDict:
+            level = eventDict["logLevel"]
+        elif eventDict["isError"]:
+            level = logging.ERROR
+        else:
+            level = logging.INFO
+        text = textFromEventDict(eventDict)
+        if text is None:
+            return
+        self._logger.log(level, "%s", text)
+
+    def start(self) -> None:
+        """Start observing the global classic publisher."""
+        addObserver(self.emit)
+
+    def stop(self) -> None:
+        """Stop observing."""
+        removeObserver(self.emit)
+
+
+class StdioOnnaStick:
+    """A write-only file whose every line is logged with ``msg`` (``printed=1``).
+
+    Twisted: twisted.python.log.StdioOnnaStick.
+    """
+
+    closed = 0
+    softspace = 0
+    mode = "wb"
+    name = "<stdio (log)>"
+
+    def __init__(self, isError: int = 0, encoding: str | None = None) -> None:
+        self.isError = isError
+        self.encoding = encoding or sys.getdefaultencoding()
+        self.buf = ""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+    def fileno(self) -> int:
+        """Return -1: there is no descriptor behind this file."""
+        return -1
+
+    def flush(self) -> None:
+        """Nothing to flush: a line is logged when its newline is written."""
+
+    def read(self) -> str:
+        """Raise OSError: the file is write-only."""
+        raise OSError("can't read from the log!")
+
+    readline = read
+    readlines = read
+    seek = read
+    tell = read
+
+    def write(self, data: str | bytes) -> None:
+        """Log each complete line of ``data``."""
+        if isinstance(data, bytes):
+            data = data.decode(self.encoding)
+        lines = (self.buf + data).split("\n")
+        self.buf = lines.pop()
+        for line in lines:
+            msg(line, printed=1, isError=self.isError)
+
+    def writelines(self, lines: Iterable[str | bytes]) -> None:
+        """Log each of ``lines``."""
+        for line in lines:
+            if isinstance(line, bytes):
+                line = line.decode(self.encoding)
+            msg(line, printed=1, isError=self.isError)
+
+
+class NullFile:
+    """A file that discards what is written. Twisted: twisted.python.log.NullFile."""
+
+    softspace = 0
+
+    def read(self) -> None:
+        """Read nothing."""
+
+    def write(self, bytes: object) -> None:
+        """Discard ``bytes``."""
+
+    def flush(self) -> None:
+        """Nothing to flush."""
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+#: Twisted: twisted.python.log.logfile / logerr (files that log what is written to them).
+logfile: Any = StdioOnnaStick(0, getattr(sys.stdout, "encoding", None))
+logerr: Any = StdioOnnaStick(1, getattr(sys.stderr, "encoding", None))
+
+
+def discardLogs() -> None:
+    """Make :data:`logfile` and :data:`logerr` discard what is written to them.
+
+    Twisted: twisted.python.log.discardLogs.
+    """
+    global logfile, logerr
+    logfile = logerr = NullFile()
+
+
+#: Twisted: twisted.python.log.defaultObserver (not started: stdlib logging is the default).
+defaultObserver = DefaultObserver()
+
+
+class ILogContext:
+    """The key of the log context (Twisted's context dictionary key); see callWithContext.
+
+    Twisted: twisted.python.log.ILogContext.
+    """
+
+
+class Logger:
+    """A base class for objects that own a log prefix (``logPrefix()``).
+
+    Twisted: twisted.python.log.Logger.
+    """
+
+    def logPrefix(self) -> str:
+        """Return the prefix for log lines about this object (default ``"-"``)."""
+        return "-"
+
+
+def callWithLogger(logger: Any, func: Callable[..., Any], *args: Any, **kw: Any) -> Any:
+    """Call ``func`` with the log context's ``system`` set to ``logger.logPrefix()``.
+
+    Twisted: twisted.python.log.callWithLogger.
+    """
+    try:
+        prefix = logger.logPrefix()
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        prefix = "(buggy logPrefix method)"
+        err(system=prefix)
+    try:
+        return callWithContext({"system": prefix}, func, *args, **kw)
+    except KeyboardInterrupt:
+        raise
+    except BaseException:
+        err(system=prefix)
+        return None
 
 
 # --------------------------------------------------------------------------------------------
@@ -445,3 +645,17 @@ def _collect_failures() -> Iterator[list[Failure]]:
         yield failures
     finally:
         _global_publisher.removeObserver(observe)
+
+
+# callWithContext lives with the context variable; this module is its public home.
+callWithContext.__module__ = __name__
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from zope.interface import (  # type: ignore[import-untyped, unused-ignore]
     alsoProvides,
@@ -768,3 +768,13 @@ class TimeoutMixin:
         Twisted: twisted.protocols.policies.TimeoutMixin.timeoutConnection.
         """
         self.transport.loseConnection()
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

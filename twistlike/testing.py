@@ -19,7 +19,7 @@ import itertools
 import socket
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from io import BytesIO
-from typing import Any, Literal, NoReturn, Self, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Self, TypeVar, cast, overload
 from typing import Protocol as _TypingProtocol
 
 from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
@@ -35,13 +35,19 @@ from twistlike.interfaces import (
     IAddress,
     IConnector,
     IConsumer,
+    IHostnameResolver,
     IListeningPort,
     IPushProducer,
     IReactorCore,
+    IReactorFDSet,
+    IReactorPluggableNameResolver,
+    IReactorSocket,
+    IReactorSSL,
     IReactorTCP,
     IReactorTime,
     IReactorUNIX,
     ITransport,
+    IUDPTransport,
 )
 from twistlike.logger import LogEvent, LogPublisher
 from twistlike.protocol import Factory, Protocol
@@ -361,6 +367,7 @@ class NonStreamingProducer:
 # A datagram transport
 
 
+@implementer(IUDPTransport)
 class FakeDatagramTransport:
     """A datagram transport that keeps every ``write`` in :attr:`written`.
 
@@ -461,6 +468,7 @@ class _SynchronousResolution:
         raise Exception("already resolved")
 
 
+@implementer(IHostnameResolver)
 class SynchronousResolver:
     """A hostname resolver that resolves every name at once to ``127.0.0.1``.
 
@@ -497,7 +505,15 @@ def _logTriggerError(failure: Failure) -> None:
     log_failure(failure, "Unhandled error in system event trigger", namespace="twistlike.testing")
 
 
-@implementer(IReactorCore, IReactorTCP, IReactorUNIX)
+@implementer(
+    IReactorCore,
+    IReactorTCP,
+    IReactorSSL,
+    IReactorUNIX,
+    IReactorSocket,
+    IReactorFDSet,
+    IReactorPluggableNameResolver,
+)
 class MemoryReactor:
     """A reactor that records what it is asked to do and does none of it.
 
@@ -846,6 +862,7 @@ def _raise(exception: Exception | None) -> NoReturn:
     raise cast(Exception, exception)
 
 
+@implementer(IReactorTCP, IReactorSSL, IReactorUNIX, IReactorSocket, IReactorPluggableNameResolver)
 class RaisingMemoryReactor:
     """A reactor whose listen and connect methods raise the exceptions it was given.
 
@@ -1028,6 +1045,7 @@ class FakeAddress:
 _serials = itertools.count()
 
 
+# (Twisted's also declares ITLSTransport: startTLS comes with the TLS work, issue 12.)
 @implementer(ITransport, IConsumer)
 class FakeTransport:
     """One end of an in-memory connection: it buffers writes until an :class:`IOPump`
@@ -1537,3 +1555,13 @@ def connectableEndpoint(debug: bool = False) -> tuple[Any, ConnectionCompleter]:
     serverEndpoint = TCP4ServerEndpoint(reactor, 4321)
     serverEndpoint.listen(Factory.forProtocol(Protocol))
     return clientEndpoint, ConnectionCompleter(reactor)
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

@@ -43,7 +43,7 @@ import unittest
 import warnings
 from collections.abc import Callable, Coroutine, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any, NoReturn, ParamSpec, TypeVar, cast, overload
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar, cast, overload
 
 from twistlike import defer
 from twistlike._aio import loopstate
@@ -148,6 +148,10 @@ class Todo:
 
     Twisted: twisted.trial.unittest.Todo.
     """
+
+    # (Class-level too, as Twisted's attrs class has them.)
+    reason: str = ""
+    errors: type[BaseException] | tuple[type[BaseException], ...] | None = None
 
     def __init__(
         self,
@@ -798,21 +802,21 @@ class SynchronousTestCase(unittest.TestCase):
 
     failUnlessApproximates = assertApproximates
 
-    def assertSubstring(self, substring: Any, astring: Any, msg: str | None = None) -> None:
-        """Fail if ``substring`` is not in ``astring``.
+    def assertSubstring(self, substring: Any, astring: Any, msg: str | None = None) -> Any:
+        """Fail if ``substring`` is not in ``astring``; return ``substring``.
 
         Twisted: twisted.trial.unittest.SynchronousTestCase.assertSubstring.
         """
-        self.assertIn(substring, astring, msg)
+        return self.assertIn(substring, astring, msg)
 
     failUnlessSubstring = assertSubstring
 
-    def assertNotSubstring(self, substring: Any, astring: Any, msg: str | None = None) -> None:
-        """Fail if ``substring`` is in ``astring``.
+    def assertNotSubstring(self, substring: Any, astring: Any, msg: str | None = None) -> Any:
+        """Fail if ``substring`` is in ``astring``; return ``substring``.
 
         Twisted: twisted.trial.unittest.SynchronousTestCase.assertNotSubstring.
         """
-        self.assertNotIn(substring, astring, msg)
+        return self.assertNotIn(substring, astring, msg)
 
     failIfSubstring = assertNotSubstring
 
@@ -902,32 +906,121 @@ class SynchronousTestCase(unittest.TestCase):
 
     failUnlessWarns = assertWarns
 
+    # As trial: the assertions return a value (the first argument, the condition or the
+    # containee), so ``d.addCallback(self.assertEqual, expected)`` passes the result on.
+    # The checks and messages are unittest's.
+
+    def assertEqual(self, first: Any, second: Any, msg: Any = None) -> Any:
+        """Fail unless ``first == second``; return ``first``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertEqual.
+        """
+        super().assertEqual(first, second, msg)
+        return first
+
+    def assertNotEqual(self, first: Any, second: Any, msg: Any = None) -> Any:
+        """Fail if ``first == second``; return ``first``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertNotEqual.
+        """
+        super().assertNotEqual(first, second, msg)
+        return first
+
+    def assertTrue(self, condition: Any, msg: Any = None) -> Any:
+        """Fail unless ``condition`` is true; return it.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertTrue.
+        """
+        super().assertTrue(condition, msg)
+        return condition
+
+    def assertFalse(self, condition: Any, msg: Any = None) -> Any:
+        """Fail unless ``condition`` is false; return it.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertFalse.
+        """
+        super().assertFalse(condition, msg)
+        return condition
+
+    def assertIs(self, first: Any, second: Any, msg: Any = None) -> Any:
+        """Fail unless ``first is second``; return ``first``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertIs.
+        """
+        super().assertIs(first, second, msg)
+        return first
+
+    def assertIsNot(self, first: Any, second: Any, msg: Any = None) -> Any:
+        """Fail if ``first is second``; return ``first``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertIsNot.
+        """
+        super().assertIsNot(first, second, msg)
+        return first
+
+    def assertIn(self, containee: Any, container: Any, msg: Any = None) -> Any:
+        """Fail unless ``containee in container``; return ``containee``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertIn.
+        """
+        super().assertIn(containee, container, msg)
+        return containee
+
+    def assertNotIn(self, containee: Any, container: Any, msg: Any = None) -> Any:
+        """Fail if ``containee in container``; return ``containee``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertNotIn.
+        """
+        super().assertNotIn(containee, container, msg)
+        return containee
+
+    def assertAlmostEqual(
+        self, first: Any, second: Any, places: Any = None, msg: Any = None, delta: Any = None
+    ) -> Any:
+        """Fail unless ``first`` and ``second`` are equal to ``places`` (or within ``delta``);
+        return ``first``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertAlmostEqual.
+        """
+        super().assertAlmostEqual(first, second, places, msg, delta)
+        return first
+
+    def assertNotAlmostEqual(
+        self, first: Any, second: Any, places: Any = None, msg: Any = None, delta: Any = None
+    ) -> Any:
+        """Fail if ``first`` and ``second`` are equal to ``places`` (or within ``delta``);
+        return ``first``.
+
+        Twisted: twisted.trial.unittest.SynchronousTestCase.assertNotAlmostEqual.
+        """
+        super().assertNotAlmostEqual(first, second, places, msg, delta)
+        return first
+
     # Trial's other spellings. (unittest's own deprecated aliases warn on Python 3.11 and
     # were removed in 3.12; these are trial's, and do not warn.)
-    assertEquals = unittest.TestCase.assertEqual
-    failUnlessEqual = unittest.TestCase.assertEqual
-    failUnlessEquals = unittest.TestCase.assertEqual
-    assertNotEquals = unittest.TestCase.assertNotEqual
-    failIfEqual = unittest.TestCase.assertNotEqual
-    failIfEquals = unittest.TestCase.assertNotEqual
-    assertIdentical = unittest.TestCase.assertIs
-    failUnlessIdentical = unittest.TestCase.assertIs
-    assertNotIdentical = unittest.TestCase.assertIsNot
-    failIfIdentical = unittest.TestCase.assertIsNot
-    failUnlessIn = unittest.TestCase.assertIn
-    failIfIn = unittest.TestCase.assertNotIn
-    assertNot = unittest.TestCase.assertFalse
-    failIf = unittest.TestCase.assertFalse
-    failUnlessFalse = unittest.TestCase.assertFalse
-    failUnless = unittest.TestCase.assertTrue
-    failUnlessTrue = unittest.TestCase.assertTrue
-    # unittest removed its own `assert_` alias in Python 3.12; trial still has it.
-    assert_ = unittest.TestCase.assertTrue
-    assertAlmostEquals = unittest.TestCase.assertAlmostEqual
-    failUnlessAlmostEqual = unittest.TestCase.assertAlmostEqual
-    assertNotAlmostEquals = unittest.TestCase.assertNotAlmostEqual
-    failIfAlmostEqual = unittest.TestCase.assertNotAlmostEqual
-    failIfAlmostEquals = unittest.TestCase.assertNotAlmostEqual
+    assertEquals = assertEqual
+    failUnlessEqual = assertEqual
+    failUnlessEquals = assertEqual
+    assertNotEquals = assertNotEqual
+    failIfEqual = assertNotEqual
+    failIfEquals = assertNotEqual
+    assertIdentical = assertIs
+    failUnlessIdentical = assertIs
+    assertNotIdentical = assertIsNot
+    failIfIdentical = assertIsNot
+    failUnlessIn = assertIn
+    failIfIn = assertNotIn
+    assertNot = assertFalse
+    failIf = assertFalse  # type: ignore[assignment]  # (typeshed: 'expr')
+    failUnlessFalse = assertFalse
+    failUnless = assertTrue  # type: ignore[assignment]
+    failUnlessTrue = assertTrue
+    assert_ = assertTrue  # type: ignore[assignment]
+    assertAlmostEquals = assertAlmostEqual
+    failUnlessAlmostEqual = assertAlmostEqual
+    assertNotAlmostEquals = assertNotAlmostEqual
+    failIfAlmostEqual = assertNotAlmostEqual
+    failIfAlmostEquals = assertNotAlmostEqual
 
 
 # --------------------------------------------------------------------------------------------
@@ -1190,3 +1283,13 @@ async def _reactor_state() -> loopstate.LoopState:
     from twistlike._aio.reactor import reactor
 
     return loopstate.current(reactor)
+
+
+if not TYPE_CHECKING:
+    # (Hidden from type checkers, which would otherwise accept any name from this module.)
+
+    def __getattr__(name: str) -> object:
+        # A Twisted name twistlike does not provide fails with the reason (docs/missing.md).
+        from twistlike._porting.missing import missing_name_error
+
+        raise missing_name_error(__name__, name)

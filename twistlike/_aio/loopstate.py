@@ -285,7 +285,8 @@ class LoopState:
             if connector.state == "connecting":
                 connector.stopConnecting()
         for connection in list(self.connections):
-            connection.connectionLost(Failure(ConnectionLost()))
+            # Twisted's shutdown reason reads "Connection lost" (its main.CONNECTION_LOST).
+            connection.connectionLost(Failure(ConnectionLost("Connection lost")))
 
     # -- system events --
 

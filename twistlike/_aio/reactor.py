@@ -18,13 +18,12 @@ from __future__ import annotations
 import asyncio
 import functools
 import heapq
-import logging
 import signal
 import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from zope.interface import implementer
 
@@ -36,7 +35,7 @@ from twistlike._aio.tls import TLSReactorMixin
 from twistlike._core.delayedcall import DelayedCall
 from twistlike._core.log import log_failure
 from twistlike._core.threadpool import ThreadPool
-from twistlike.defer import Deferred, DeferredList, fail, maybeDeferred
+from twistlike.defer import Deferred, DeferredList, maybeDeferred
 from twistlike.error import DNSLookupError, ReactorAlreadyRunning, ReactorNotRunning
 from twistlike.failure import Failure
 from twistlike.interfaces import (
@@ -46,8 +45,11 @@ from twistlike.interfaces import (
     IReactorTime,
     IReactorUNIX,
 )
+from twistlike.logger import Logger
 
 __all__ = ["AsyncioReactor", "reactor"]
+
+_log = Logger(namespace="twistlike.reactor")
 
 _SystemEventID = tuple[str, str, int]
 
@@ -71,6 +73,10 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         self._runThread: threading.Thread | None = None
         self._threadpool: ThreadPool | None = None
         self._threadpoolMax = 10
+        # The signals run() installs once startup reaches its "during" phase (None: none).
+        self._signalsToInstall: list[signal.Signals] | None = None
+        # The loop iterate() made before run(): run() goes on with it.
+        self._iterateLoop: asyncio.AbstractEventLoop | None = None
 
     # ---- IReactorTime -----------------------------------------------------------------------
 
@@ -99,7 +105,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         if not delay >= 0:
             raise AssertionError(f"{delay} is not greater than or equal to 0 seconds")
         state = self._state()
-        if state is self._loops.pending and self._loops.runs_elsewhere():
+        if state is self._loops.pending and state.loop is None and self._loops.runs_elsewhere():
             raise RuntimeError(
                 f"reactor.callLater() was called from thread {threading.current_thread().name!r}"
                 ", which runs no event loop, while the reactor runs in another thread; the "
@@ -191,21 +197,28 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                 raise ReactorAlreadyRunning("reactor.run() is already running")
             self._runThread = threading.current_thread()
         factory = loop_factory or self._loopFactory or asyncio.new_event_loop
-        loop = factory()
+        # iterate() may have made the loop already: run() goes on with it.
+        loop = self._iterateLoop
+        self._iterateLoop = None
+        if loop is None or loop.is_closed():
+            loop = factory()
+        self._loops.pending.disarm()  # (an iterate() timer; _startup arms the heap again)
         state, fromThreads = self._loops.take_pending(loop)
         installed: list[signal.Signals] = []
+        # As Twisted: the handlers are installed "during startup", after the "before
+        # startup" triggers ran (_finishEvent calls _installSignals).
+        self._signalsToInstall = (
+            installed
+            if installSignalHandlers and threading.current_thread() is threading.main_thread()
+            else None
+        )
         try:
             asyncio.set_event_loop(loop)
-            if installSignalHandlers and threading.current_thread() is threading.main_thread():
-                for signum in (signal.SIGINT, signal.SIGTERM):
-                    try:
-                        loop.add_signal_handler(signum, self._onSignal, signum)
-                    except (NotImplementedError, RuntimeError, ValueError):
-                        continue
-                    installed.append(signum)
             loop.call_soon(self._startup, state, fromThreads)
             loop.run_forever()
+            _log.info("Main loop terminated.")
         finally:
+            self._signalsToInstall = None
             for signum in installed:
                 loop.remove_signal_handler(signum)
             state.disarm()
@@ -227,9 +240,63 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                 with self._lock:
                     self._runThread = None
 
+    def iterate(self, delay: float = 0) -> None:
+        """Run one iteration of the loop: due timers, ready I/O and callbacks.
+
+        Twisted: IReactorCore.iterate (test helpers spin the reactor with it).
+        asyncio: the first call makes the loop that ``run()`` would make (and ``run()`` later
+        goes on with it); each call runs it once (``loop.stop()`` then ``run_forever()``).
+
+        Divergence from Twisted: with ``delay > 0`` the loop runs for ``delay`` seconds;
+        Twisted returns as soon as some I/O was handled. Not running: startup does not fire.
+
+        Raises:
+            RuntimeError: an asyncio loop is already running in this thread.
+        """
+        try:
+            asyncio.get_running_loop()
+        except RuntimeError:
+            pass
+        else:
+            raise RuntimeError(
+                "reactor.iterate() was called while an asyncio event loop is running in "
+                "this thread; await a Deferred instead"
+            )
+        loops = self._loops
+        loop = self._iterateLoop
+        if loop is None or loop.is_closed():
+            # Kept here: the per-loop states only hold their loops weakly.
+            loop = self._iterateLoop = (self._loopFactory or asyncio.new_event_loop)()
+            state = loops.pending
+            loops.states[loop] = state
+            state.adopt(loop)
+            with loops.lock:
+                loops.thread_loop = state.loop_ref
+                fromThreads, loops.from_threads = loops.from_threads, []
+            for f, args, kw in fromThreads:
+                loop.call_soon(functools.partial(f, *args, **kw))
+        if delay > 0:
+            loop.call_later(delay, loop.stop)
+        else:
+            loop.stop()
+        loop.run_forever()
+
+    def _installSignals(self, loop: asyncio.AbstractEventLoop) -> None:
+        installed = self._signalsToInstall
+        if installed is None:
+            return
+        self._signalsToInstall = None
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(signum, self._onSignal, signum)
+            except (NotImplementedError, RuntimeError, ValueError):
+                continue
+            installed.append(signum)
+
     def _onSignal(self, signum: int) -> None:
         name = signal.Signals(signum).name
-        logging.getLogger("twistlike.reactor").info("Received %s, shutting down.", name)
+        # (Twisted's text; with Twisted-style logging started it reads "[-] Received ...".)
+        _log.info("Received {signal}, shutting down.", signal=name)
         state = self._state()
         if state.running:
             self.stop()
@@ -359,6 +426,8 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                     Failure(), "Unhandled error while disconnecting", namespace="twistlike.reactor"
                 )
         if eventType == "startup":
+            if state.owned and state.loop is not None:
+                self._installSignals(state.loop)
             state.stopped = False
         elif eventType == "shutdown":
             state.stopped = True
@@ -394,7 +463,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             CannotListenError: the address cannot be bound (in use, not local ...).
         """
         sock, address = bindTCP(port, backlog, interface)
-        p = Port(sock, factory, self._state(), address)
+        p = Port(sock, factory, self._state(), address, backlog)
         p.startListening()
         return p
 
@@ -433,7 +502,7 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
             CannotListenError: the path cannot be bound.
         """
         sock, addr = bindUNIX(address, backlog, mode)
-        p = Port(sock, factory, self._state(), addr)
+        p = Port(sock, factory, self._state(), addr, backlog)
         p.startListening()
         return p
 
@@ -460,15 +529,12 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
         Fails with :class:`~twistlike.error.DNSLookupError` when the name does not resolve.
         """
         state = self._state()
-        if state.loop is None:
-            return fail(RuntimeError("reactor.resolve() needs a running event loop"))
-        loop = state.loop
         # As Twisted's ThreadedResolver: the timeouts are summed into one deadline (60
         # seconds when none is given); retries within it are the system resolver's business.
         timeouts = list(timeout)
         delay = sum(timeouts) if timeouts else 60
 
-        async def lookup() -> str:
+        async def lookup(loop: asyncio.AbstractEventLoop) -> str:
             # (Not asyncio.timeout: this coroutine starts inside its caller's task.)
             task = asyncio.ensure_future(
                 loop.getaddrinfo(name, None, family=socket.AF_INET, type=socket.SOCK_STREAM)
@@ -494,7 +560,14 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
                 raise DNSLookupError(name, "no addresses")
             return str(infos[0][4][0])
 
-        return Deferred.fromCoroutine(lookup())
+        # As Twisted: before run() the lookup waits for the loop run() starts.
+        result: Deferred[str] = Deferred()
+
+        def start(loop: asyncio.AbstractEventLoop) -> None:
+            Deferred.fromCoroutine(lookup(loop)).chainDeferred(result)
+
+        state.on_loop(start)
+        return result
 
     # ---- IReactorThreads ------------------------------------------------------------------------
 
@@ -544,6 +617,16 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
     def __repr__(self) -> str:
         ref = self._loops.thread_loop
         return f"<twistlike reactor on {ref() if ref is not None else None!r}>"
+
+    if not TYPE_CHECKING:
+        # (Hidden from type checkers, which would otherwise accept any attribute.)
+
+        def __getattr__(self, name: str) -> object:
+            # Only reached for attributes the reactor lacks: a Twisted reactor attribute
+            # twistlike does not provide fails with the reason (docs/missing.md).
+            from twistlike._porting.missing import missing_reactor_attribute
+
+            raise missing_reactor_attribute(name)
 
 
 reactor = AsyncioReactor()

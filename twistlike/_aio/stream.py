@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 from zope.interface import implementer
 
 from twistlike import error
+from twistlike._core import logcontext
 from twistlike._core.log import log_failure
 from twistlike.address import IPv4Address, IPv6Address, UNIXAddress
 from twistlike.defer import Deferred, succeed
@@ -57,9 +58,37 @@ def _done() -> Failure:
 
 
 def _lost(exc: BaseException | None = None) -> Failure:
-    if exc is None:
-        return Failure(error.ConnectionLost())
-    return Failure(error.ConnectionLost(str(exc)))
+    # As Twisted, the reason's text does not name the OS error (str() is exactly Twisted's);
+    # the OSError asyncio reported stays reachable as the exception's __cause__.
+    lost = error.ConnectionLost()
+    lost.__cause__ = exc
+    return Failure(lost)
+
+
+#: The log context of a client connection until it is connected, as Twisted's.
+_UNINITIALIZED = logcontext.system_context("Uninitialized")
+
+
+def _log_msg(text: str) -> None:
+    """Log one classic event (``log.msg``) on the stdlib logger ``twistlike.transport``."""
+    from twistlike.log import msg
+
+    msg(text, log_namespace=_log_ns)
+
+
+def _logPrefixOf(obj: Any) -> str:
+    """Twisted's _getLogPrefix: ``obj.logPrefix()`` if it has one, else its class name."""
+    logPrefix = getattr(obj, "logPrefix", None)
+    if logPrefix is not None:
+        try:
+            return str(logPrefix())
+        except Exception:
+            return "(buggy logPrefix method)"
+    return type(obj).__name__
+
+
+def _qual(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def _address(sockaddr: Any, family: int | None) -> Any:
@@ -87,8 +116,11 @@ class Connection(asyncio.Protocol):
         "_connector",
         "_ended",
         "_family",
+        "_logContext",
+        "_logSystem",
         "_lostCallback",
         "_reason",
+        "_sessionno",
         "_state",
         "_tls",
         "_transport",
@@ -134,10 +166,23 @@ class Connection(asyncio.Protocol):
         # TLS state (twistlike._aio.tls): None for plain TCP; set by a TLS port or connector,
         # or by startTLS.
         self._tls: Any = None
+        # The classic log context (its "system") set around every protocol callback, as
+        # Twisted's reactor does: until connected, "Uninitialized" for a client (a server
+        # connection gets its port's context from the port).
+        self._logContext: Any = _UNINITIALIZED
+        self._logSystem: Any = None  # the context of a connected connection, once built
+        self._sessionno = 0  # a server connection's number on its port
 
     # ---- asyncio.Protocol ------------------------------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        token = logcontext.variable.set(self._logContext)
+        try:
+            self._made(transport)
+        finally:
+            logcontext.variable.reset(token)
+
+    def _made(self, transport: asyncio.BaseTransport) -> None:
         # (uvloop's transports are duck-typed, not asyncio.Transport subclasses.)
         self._transport = cast(asyncio.Transport, transport)
         if self._family is None:
@@ -168,25 +213,53 @@ class Connection(asyncio.Protocol):
         if connector is not None:
             # As Twisted: the connector is connected before the protocol hears of it.
             connector._connected(self)
+        # Twisted's log prefix from now on: "Proto,<session>,<peer host>" for a server
+        # connection, "Proto,client" for a client (connectionMade itself runs in the
+        # port's context, or "Uninitialized", as in Twisted).
+        self._logContext = self  # (a ContextProvider: see _twistlike_log_context)
         try:
             protocol.makeConnection(self)
         except BaseException:
-            self._failed(Failure(), "Unhandled error in connectionMade")
+            token = logcontext.variable.set(self._logContext)
+            try:
+                self._failed(Failure(), "Unhandled error in connectionMade")
+            finally:
+                logcontext.variable.reset(token)
+
+    def _twistlike_log_context(self) -> Any:
+        """This connection's log context, built when first needed (most never log)."""
+        context = self._logSystem
+        if context is None:
+            prefix = _logPrefixOf(self.protocol)
+            if self._connector is not None:
+                system = f"{prefix},client"
+            else:
+                peer = self.getPeer()
+                where = peer.host if hasattr(peer, "host") else self.getHost().name
+                system = f"{prefix},{self._sessionno},{os.fsdecode(where or '')}"
+            context = self._logSystem = logcontext.system_context(system)
+        return context
 
     def data_received(self, data: bytes) -> None:
+        token = logcontext.variable.set(self._logContext)
         try:
             self.protocol.dataReceived(data)
         except BaseException:
             self._failed(Failure(), "Unhandled error in dataReceived")
+        finally:
+            logcontext.variable.reset(token)
 
     def eof_received(self) -> bool:
         protocol = self.protocol
         if IHalfCloseableProtocol.providedBy(protocol):
             # Keep the write side open; the protocol decides when to close it.
+            token = logcontext.variable.set(self._logContext)
             try:
                 protocol.readConnectionLost()
             except BaseException:
                 self._failed(Failure(), "Unhandled error in readConnectionLost")
+            finally:
+                logcontext.variable.reset(token)
             return True
         return False  # asyncio closes the transport: connectionLost(ConnectionDone)
 
@@ -230,6 +303,13 @@ class Connection(asyncio.Protocol):
             pass
 
     def _connectionLost(self, reason: Failure) -> None:
+        token = logcontext.variable.set(self._logContext)
+        try:
+            self._lostNow(reason)
+        finally:
+            logcontext.variable.reset(token)
+
+    def _lostNow(self, reason: Failure) -> None:
         if self._ended:
             return
         self._ended = True
@@ -423,8 +503,14 @@ class Connection(asyncio.Protocol):
         return _address(transport.get_extra_info("sockname"), self._family)
 
     def logPrefix(self) -> str:
-        protocol = self.protocol
-        return protocol.__class__.__name__ if protocol is not None else "Connection"
+        """The system shown on log lines of this connection (``"Echo,0,127.0.0.1"``).
+
+        Twisted: twisted.internet.tcp.Connection.logPrefix.
+        """
+        context = self._logContext
+        if context is self:
+            context = self._twistlike_log_context()
+        return str(context["system"])
 
     # ---- TCP options -----------------------------------------------------------------------
 
@@ -577,8 +663,13 @@ class Port:
     Twisted: twisted.internet.tcp.Port / twisted.internet.unix.Port.
     """
 
-    def __init__(self, sock: socket.socket, factory: Any, state: LoopState, address: Any) -> None:
+    def __init__(
+        self, sock: socket.socket, factory: Any, state: LoopState, address: Any, backlog: int = 50
+    ) -> None:
         self.socket: socket.socket | None = sock
+        # asyncio's create_server listen()s again on the socket it is given (default queue
+        # 100): passing the backlog keeps the listen queue the caller asked for.
+        self._backlog = backlog
         self.factory = factory
         self._state = state
         self._address = address
@@ -589,6 +680,12 @@ class Port:
 
     def startListening(self) -> None:
         """Start the factory and serve connections on the loop (now, or when it runs)."""
+        # As Twisted's ports: "EchoFactory starting on 8000" (a UNIX path is repr'd).
+        if isinstance(self._address, UNIXAddress):
+            where = repr(os.fsdecode(self._address.name or ""))
+        else:
+            where = str(self._address.port)
+        _log_msg(f"{_logPrefixOf(self.factory)} starting on {where}")
         self.factory.doStart()
         self.connected = True
         self._state.ports.add(self)
@@ -602,14 +699,20 @@ class Port:
         family = self.socket.family
 
         newConnection = self._newConnection
+        # As Twisted: buildProtocol and connectionMade run in the port's log context.
+        portContext = logcontext.system_context(self.logPrefix())
+        sessions = iter(range(1 << 62))
 
         def protocolFactory() -> Connection:
-            return newConnection(factory, state, family)
+            conn = newConnection(factory, state, family)
+            conn._logContext = portContext
+            conn._sessionno = next(sessions)
+            return conn
 
         if self.socket.family == socket.AF_UNIX:
-            coro = loop.create_unix_server(protocolFactory, sock=self.socket)
+            coro = loop.create_unix_server(protocolFactory, sock=self.socket, backlog=self._backlog)
         else:
-            coro = loop.create_server(protocolFactory, sock=self.socket)
+            coro = loop.create_server(protocolFactory, sock=self.socket, backlog=self._backlog)
         task = loop.create_task(coro)
         self._starting = task
 
@@ -692,6 +795,14 @@ class Port:
         self._stop(now=True)
 
     def _stopped(self, d: Deferred[None]) -> None:
+        token = logcontext.variable.set(logcontext.system_context(self.logPrefix()))
+        try:
+            if isinstance(self._address, UNIXAddress):
+                _log_msg(f"(UNIX Port {os.fsdecode(self._address.name or '')} Closed)")
+            else:
+                _log_msg(f"(TCP Port {self._address.port} Closed)")
+        finally:
+            logcontext.variable.reset(token)
         if isinstance(self._address, UNIXAddress) and self._address.name:
             name = self._address.name
             try:
@@ -702,6 +813,13 @@ class Port:
             self.factory.doStop()
         finally:
             d.callback(None)
+
+    def logPrefix(self) -> str:
+        """The system of this port's log lines: the factory's dotted class name.
+
+        Twisted: twisted.internet.tcp.Port.logPrefix.
+        """
+        return _qual(type(self.factory))
 
     def getHost(self) -> Any:
         """The bound address; for port 0 the real port, at once. Twisted: IListeningPort.getHost."""
@@ -857,7 +975,7 @@ class Connector:
             if timed_out:
                 # Our own timer cancelled the attempt: it failed with TimeoutError.
                 task.uncancel()
-                self._failed(Failure(error.TimeoutError(f"{self._destination()}")))
+                self._failed(Failure(error.TimeoutError()))  # (Twisted's text: no address)
                 return
             # (stopConnecting already failed this attempt; an older task cancelled after a
             # reconnect must not fail the new one.)
@@ -865,7 +983,7 @@ class Connector:
                 self._failed(Failure(error.UserError("connection attempt was cancelled")))
             raise
         except TimeoutError:
-            self._failed(Failure(error.TimeoutError(f"{self._destination()}")))
+            self._failed(Failure(error.TimeoutError()))  # (Twisted's text: no address)
         except socket.gaierror as e:
             self._failed(Failure(error.DNSLookupError(f"{self.host!r}: {e}")))
         except OSError as e:

@@ -21,6 +21,21 @@ from twistlike.interfaces import IDelayedCall
 __all__ = ["DelayedCall"]
 
 
+#: The attributes ``vars(call)`` shows, in the order Twisted's instance dict has them.
+_VARS_ORDER = (
+    "time",
+    "func",
+    "args",
+    "kw",
+    "resetter",
+    "canceller",
+    "seconds",
+    "cancelled",
+    "called",
+    "delayed_time",
+)
+
+
 @implementer(IDelayedCall)
 class DelayedCall:
     """A call scheduled for a moment in time, which can be cancelled or moved.
@@ -83,6 +98,19 @@ class DelayedCall:
     cancelled: int
     called: int
     delayed_time: float
+
+    # Divergence from Twisted: the attributes live in slots (one DelayedCall per timer:
+    # memory and attribute speed on the hot path), so there is no real instance dict.
+    # ``vars(call)`` still works, as code that prints pending calls relies on: it gives a
+    # fresh dict of the attributes, in Twisted's order; writing to that dict changes nothing.
+    @property
+    def __dict__(self) -> dict[str, Any]:  # type: ignore[override]
+        """A snapshot of the call's attributes (what ``vars(call)`` shows in Twisted)."""
+        return {
+            name: getattr(self, name)
+            for name in _VARS_ORDER
+            if hasattr(self, name)  # func/args/kw are gone after cancel()
+        }
 
     def __init__(
         self,

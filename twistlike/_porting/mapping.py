@@ -216,7 +216,9 @@ def _no(
     elsewhere: tuple[tuple[str, str], ...] = (),
 ) -> ModuleMapping:
     # An unsupported row covers the module and every module below it (see lookup()).
-    return ModuleMapping(twisted, None, reason, alternative, "porting.md#not-supported", elsewhere)
+    # twisted.web's rows point at the web page, which lists what is out of its scope.
+    docs = "web.md" if twisted.startswith("twisted.web.") else "porting.md#not-supported"
+    return ModuleMapping(twisted, None, reason, alternative, docs, elsewhere)
 
 
 _UNSUPPORTED: tuple[ModuleMapping, ...] = (

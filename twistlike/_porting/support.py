@@ -118,7 +118,12 @@ def _has(target: str, name: str) -> bool:
         owner = twistlike_object(target)
     except ImportError:
         return False
-    return hasattr(owner, name)
+    try:
+        getattr(owner, name)
+    except (AttributeError, ImportError):
+        # (A name listed as missing raises MissingNameError, an ImportError.)
+        return False
+    return True
 
 
 def _identifiers(span: str) -> str:
