@@ -6,6 +6,9 @@ Everything here runs without an event loop (a Deferred is a synchronous state ma
 ``await d`` works inside any asyncio task. See docs/deferreds.md.
 """
 
+# Importing the bridge installs the Deferred's asyncio edges (await, asFuture, fromFuture, the
+# coroutine driver), so that the chain engine in _core never imports asyncio itself.
+import twistlike._aio.bridge  # noqa: F401
 from twistlike._core.combinators import (
     AlreadyTryingToLockError,
     DeferredList,
