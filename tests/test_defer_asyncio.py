@@ -15,9 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
-import subprocess
 import sys
-import textwrap
 import traceback
 import types
 from collections.abc import Awaitable, Callable, Coroutine, Generator
@@ -1340,79 +1338,3 @@ def test_anyio_cancel_of_twisted_style_coroutine_result(useUvloop: bool) -> None
 
     assert _runAnyio(useUvloop, main) == "recovered"
     assert log == ["cancelled"]
-
-
-# --- the chain engine without asyncio (twistlike._core never imports it) ---------------------
-
-
-def _runScript(script: str) -> subprocess.CompletedProcess[str]:
-    """Run ``script`` in a fresh interpreter (bounded), so that sys.modules starts empty."""
-    return subprocess.run(
-        [sys.executable, "-c", textwrap.dedent(script)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def test_chain_engine_runs_without_importing_asyncio() -> None:
-    """Deferred chains and inlineCallbacks from twistlike._core never load asyncio."""
-    done = _runScript(
-        """
-        import sys
-        from twistlike._core.deferred import Deferred, inlineCallbacks, succeed
-
-        seen = []
-        d = Deferred()
-        d.addCallback(lambda r: r + 1).addCallback(seen.append)
-        d.callback(1)
-
-        @inlineCallbacks
-        def gen():
-            x = yield succeed(2)
-            return x * 10
-
-        gen().addCallback(seen.append)
-        assert seen == [2, 20], seen
-        assert "asyncio" not in sys.modules, "the chain engine imported asyncio"
-        print("ok")
-        """
-    )
-    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr
-
-
-def test_core_alone_loads_its_asyncio_edges_on_first_use() -> None:
-    """Code importing only twistlike._core.deferred can still await, adapt futures and run
-    coroutines: the bridge loads on first use of an edge."""
-    done = _runScript(
-        """
-        import asyncio
-        import sys
-        from twistlike._core.deferred import Deferred
-
-        async def inner(d):
-            return await d
-
-        async def main():
-            loop = asyncio.get_running_loop()
-            d = Deferred()
-            loop.call_soon(d.callback, 1)
-            first = await d
-            future = loop.create_future()
-            fromFuture = Deferred.fromFuture(future)
-            future.set_result(2)
-            second = await fromFuture
-            task = asyncio.ensure_future(asyncio.sleep(0, 3))
-            third = await Deferred.fromCoroutine(inner(Deferred.fromFuture(task)))
-            pending = Deferred()
-            asFuture = pending.asFuture(loop)
-            pending.callback(4)
-            fourth = await asFuture
-            return [first, second, third, fourth]
-
-        assert "twistlike._aio.bridge" not in sys.modules
-        print(asyncio.run(main()))
-        """
-    )
-    assert (done.returncode, done.stdout.strip()) == (0, "[1, 2, 3, 4]"), done.stderr

@@ -120,16 +120,42 @@ def run_coroutine(cls: type[Deferred[_T]], coro: Coroutine[Any, Any, _T]) -> Def
 
 
 def _settle(result: Any, future: asyncio.Future[Any]) -> Any:
-    """Hand a Deferred's outcome to the future an awaiting Task waits on; consume it."""
+    """Hand a Deferred's outcome to the future an awaiting Task waits on; consume it.
+
+    This runs inside ``callback()``/``errback()``, which must never raise anything but
+    AlreadyCalledError: whatever goes wrong here stays here.
+    """
     if future.done():
         # The Task stopped waiting (it was cancelled): leave the outcome to whoever reads
         # it next (the Task's own retry in await_pending, or _discard).
         return result
-    if isinstance(result, Failure):
-        future.set_exception(result.value.with_traceback(result.tb))
-    else:
-        future.set_result(result)
+    try:
+        if isinstance(result, Failure):
+            future.set_exception(_awaitable(result))
+        else:
+            future.set_result(result)
+    except Exception:
+        # The Task's loop is closed (set_result cannot schedule the Task's wakeup): the Task
+        # will never run again. The outcome stays in the Deferred, as if nobody had awaited
+        # it, so a Failure is logged when the Deferred is collected instead of being lost.
+        return result
     return None
+
+
+def _awaitable(failure: Failure) -> BaseException:
+    """The exception an ``await`` of a Deferred failing with ``failure`` raises.
+
+    The await of a Deferred is a generator (Twisted's ``Deferred.__iter__``), so a
+    StopIteration raised through it becomes ``RuntimeError("generator raised StopIteration")``
+    (PEP 479) in Twisted; asyncio futures refuse a StopIteration outright. Give the Task what
+    Twisted gives the coroutine.
+    """
+    exc = failure.value.with_traceback(failure.tb)
+    if isinstance(exc, StopIteration):
+        wrapped = RuntimeError("generator raised StopIteration")
+        wrapped.__cause__ = wrapped.__context__ = exc
+        return wrapped
+    return exc
 
 
 def await_pending(d: Deferred[_T]) -> Generator[Any, Any, _T]:
@@ -223,7 +249,7 @@ class _DeferredWaiter:
         self.direct: Callable[[], None] | None = None
         d.addBoth(self._fire)
 
-    def _fire(self, result: Any) -> None:
+    def _fire(self, result: Any) -> Any:
         # Returning None consumes the Deferred's result, as Twisted's coroutine driver does.
         self._outcome = result
         self._done = True
@@ -234,9 +260,17 @@ class _DeferredWaiter:
         if callbacks:
             loop = self._loop
             assert loop is not None
-            for fn, context in callbacks:
-                loop.call_soon(fn, self, context=context)
-            callbacks.clear()
+            try:
+                for fn, context in callbacks:
+                    loop.call_soon(fn, self, context=context)
+            except RuntimeError:
+                # The waiting Task's loop is closed; this runs inside callback(), which must
+                # not raise. Nobody will read the outcome: leave it in the Deferred (see
+                # _settle).
+                return result
+            finally:
+                callbacks.clear()
+        return None
 
     def _unwrap(self) -> Any:
         outcome = self._outcome
@@ -326,8 +360,12 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
     synchronously, and resumes synchronously when an awaited Deferred fires (Twisted's
     behaviour). While a loop runs, the coroutine runs inside a real asyncio Task (so
     ``asyncio.current_task()``, anyio and sniffio work), with the runner as the Task's
-    coroutine: the Task starts eagerly on Python 3.12+; on 3.11 the runner takes the first
-    step synchronously and hands the rest to the Task.
+    coroutine. The Task comes from the loop's task factory (``loop.create_task``), so tools
+    that install one (tracing, aiomonitor) see it, and is named after the coroutine. The
+    first step runs synchronously, as in Twisted: inside the Task where the Task can start
+    eagerly without bypassing a task factory (Python 3.12+ with no factory, or asyncio's
+    ``eager_task_factory``), otherwise taken by the runner itself before it hands the
+    coroutine to the Task at its first wait.
 
     The coroutine's outcome goes to the Deferred from inside the runner; the Task itself
     always ends with None, so asyncio never reports "exception was never retrieved".
@@ -335,6 +373,9 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
 
     def __init__(self, coro: Coroutine[Any, Any, Any]) -> None:
         self._coro = coro
+        # asyncio's reprs of the Task name the coroutine through these.
+        self.__name__: str = getattr(coro, "__name__", None) or type(coro).__name__
+        self.__qualname__: str = getattr(coro, "__qualname__", None) or self.__name__
         self._deferred: Deferred[Any]  # set by run_coroutine, which makes it with _cancel
         self._context = contextvars.copy_context()
         self._waiting: Any = None  # the _DeferredWaiter or future the coroutine waits on
@@ -352,11 +393,25 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
             self._drive(None, None, None)
             return
         if _PY312:
-            self._task = asyncio.Task(  # type: ignore[call-arg,unused-ignore]
-                self, loop=loop, context=self._context, eager_start=True
-            )
-        else:
-            self._drive(None, None, loop)
+            factory = loop.get_task_factory()
+            if factory is None:
+                # What loop.create_task would make, started eagerly: there is no factory to
+                # bypass, and the first step runs now, inside the Task.
+                self._task = asyncio.Task(  # type: ignore[call-arg,unused-ignore]
+                    self,
+                    loop=loop,
+                    name=self.__qualname__,
+                    context=self._context,
+                    eager_start=True,
+                )
+                return
+            if factory is getattr(asyncio, "eager_task_factory", None):
+                self._task = loop.create_task(self, name=self.__qualname__, context=self._context)
+                return
+        # Python 3.11, or a task factory that may not start the Task eagerly: take the first
+        # step here (Twisted starts the coroutine synchronously); the factory makes the Task
+        # when the coroutine first waits on something a Task must wait for.
+        self._drive(None, None, loop)
 
     def _finish(self, value: Any) -> None:
         self._waiting = None
@@ -414,7 +469,7 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
         # The Task's first step hands `waiting` (already yielded by the coroutine) to it.
         self._first = waiting
         self._waiting = waiting
-        self._task = loop.create_task(self, context=self._context)
+        self._task = loop.create_task(self, name=self.__qualname__, context=self._context)
 
     # -- the driver without a Task --
 
@@ -546,6 +601,24 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
 
     def close(self) -> None:
         self._coro.close()
+
+    # -- what asyncio's reprs read from a coroutine (the Task shows where it runs) --
+
+    @property
+    def cr_code(self) -> Any:
+        return getattr(self._coro, "cr_code", None)
+
+    @property
+    def cr_frame(self) -> Any:
+        return getattr(self._coro, "cr_frame", None)
+
+    @property
+    def cr_running(self) -> bool:
+        return bool(getattr(self._coro, "cr_running", False))
+
+    @property
+    def cr_await(self) -> Any:
+        return getattr(self._coro, "cr_await", None)
 
     def __await__(self) -> Generator[Any, None, None]:
         raise TypeError("twistlike's coroutine runner is driven by a Task, not awaited")
