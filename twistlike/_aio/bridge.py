@@ -171,7 +171,9 @@ def await_pending(d: Deferred[_T]) -> Generator[Any, Any, _T]:
     try:
         loop = asyncio.get_running_loop()
     except RuntimeError:
-        return cast(_T, (yield from _DeferredWaiter(d).__await__()))
+        # No loop: wait as Twisted does, yielding the Deferred itself to whatever drives the
+        # coroutine (twistlike's driver, or a test double iterating it).
+        return (yield from d.__iter__())
     while True:
         future = loop.create_future()
         add_handover(d, future)
@@ -216,8 +218,11 @@ def _cancelledFromDeferred() -> bool:
 
 
 class _DeferredWaiter:
-    """What ``await deferred`` yields while the Deferred is pending.
+    """How twistlike's coroutine driver waits on a Deferred the coroutine yielded.
 
+    A coroutine yields a pending Deferred itself (``await d`` with no loop running, ``yield
+    from d``, a generator-based coroutine's ``yield d``, as in Twisted); the driver wraps it in
+    one of these, which takes the Deferred's result (consuming it, as Twisted's driver does).
     It is future-like in the sense of :func:`asyncio.isfuture` (it has
     ``_asyncio_future_blocking``, ``get_loop``, ``add_done_callback``, ``result`` and
     ``cancel``), so an asyncio Task waits on it exactly as on a Future. Twistlike's own
@@ -272,15 +277,21 @@ class _DeferredWaiter:
                 callbacks.clear()
         return None
 
-    def _unwrap(self) -> Any:
+    def _exception(self) -> BaseException | None:
+        """What awaiting the outcome raises (None for a result), with its own traceback."""
         outcome = self._outcome
-        if isinstance(outcome, Failure):
-            if self._cancel_requested and outcome.check(CancelledError):
-                raise asyncio.CancelledError(
-                    *(() if self._cancel_msg is None else (self._cancel_msg,))
-                )
-            outcome.raiseException()
-        return outcome
+        if not isinstance(outcome, Failure):
+            return None
+        if self._cancel_requested and outcome.check(CancelledError):
+            msg = self._cancel_msg
+            return asyncio.CancelledError(*(() if msg is None else (msg,)))
+        return outcome.value.with_traceback(outcome.tb)
+
+    def _unwrap(self) -> Any:
+        exc = self._exception()
+        if exc is not None:
+            raise exc
+        return self._outcome
 
     # -- the asyncio future protocol --
 
@@ -339,11 +350,6 @@ class _DeferredWaiter:
         self._cancel_msg = msg
         self._deferred.cancel()
         return True
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        self._asyncio_future_blocking = True
-        yield self
-        return self._unwrap()
 
     def __repr__(self) -> str:
         return f"<awaiting {self._deferred!r}>"
@@ -467,6 +473,8 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
 
     def _startTask(self, loop: asyncio.AbstractEventLoop, waiting: Any) -> None:
         # The Task's first step hands `waiting` (already yielded by the coroutine) to it.
+        if type(waiting) is _DeferredWaiter:
+            waiting._asyncio_future_blocking = True
         self._first = waiting
         self._waiting = waiting
         self._task = loop.create_task(self, name=self.__qualname__, context=self._context)
@@ -486,33 +494,33 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
         run = self._context.run
         while True:
             self._driving = True
+            # The outcome is delivered after the except clause, not inside it: the Deferred's
+            # callbacks must not see the StopIteration as the __context__ of their errors.
+            outcome: Any = _NOTHING
             try:
                 if exc is None:
                     yielded = run(coro.send, value)
                 else:
                     yielded = run(coro.throw, exc)
             except StopIteration as e:
-                self._driving = False
-                self._finish(e.value)
-                return
+                outcome = e.value
             except BaseException:
-                self._driving = False
-                self._finish(Failure())
-                return
+                outcome = Failure()
             self._driving = False
+            if outcome is not _NOTHING:
+                self._finish(outcome)
+                return
             exc = None
             if isinstance(yielded, Deferred):
-                # A generator-based coroutine yielding a Deferred directly (Twisted allows it).
-                yielded = _DeferredWaiter(yielded)
-            if isinstance(yielded, _DeferredWaiter):
-                if not yielded._done:
-                    self._waiting = yielded
-                    yielded.direct = functools.partial(self._resume, yielded)
+                # `await d` (with no loop) and `yield from d` yield the Deferred itself, as
+                # in Twisted; so may a generator-based coroutine. Wait on it.
+                waiter = _DeferredWaiter(yielded)
+                if not waiter._done:
+                    self._waiting = waiter
+                    waiter.direct = functools.partial(self._resume, waiter)
                     return
-                try:
-                    value = yielded._unwrap()
-                except BaseException as e:
-                    exc = e
+                value = waiter._outcome
+                exc = waiter._exception()
                 continue
             if yielded is None:
                 # A bare yield (asyncio.sleep(0)) asks for one loop turn.
@@ -543,8 +551,11 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
             # A loop runs now: continue inside a real Task.
             self._startTask(loop, waited)
             return
+        if isinstance(waited, _DeferredWaiter):
+            self._drive(waited._outcome, waited._exception(), None)
+            return
         try:
-            value = waited._unwrap() if isinstance(waited, _DeferredWaiter) else waited.result()
+            value = waited.result()
         except BaseException as e:
             self._drive(None, e, None)
         else:
@@ -557,6 +568,12 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
         if first is not _NOTHING:
             self._first = _NOTHING
             return first
+        waiting = self._waiting
+        if type(waiting) is _DeferredWaiter and waiting._done:
+            # The Task sends None once what it waited on is done; the coroutine yielded a
+            # Deferred and gets its result, as Twisted's driver sends it. (A failure reaches
+            # throw() instead: the Task raises it from the waiter's result().)
+            value = waiting._outcome
         return self._step(self._coro.send, value)
 
     def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
@@ -574,28 +591,32 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
 
     def _step(self, method: Callable[[Any], Any], arg: Any) -> Any:
         while True:
+            outcome: Any = _NOTHING
             try:
                 yielded = method(arg)
             except StopIteration as e:
-                self._finish(e.value)
-                raise StopIteration(None) from None
+                outcome = e.value
             except BaseException:
-                self._finish(Failure())
-                raise StopIteration(None) from None
+                outcome = Failure()
             finally:
                 # A cancellation from the Deferred side is delivered in the step after it was
                 # requested; what this step did not consume must not linger.
                 self._cancelFromDeferred = False
+            if outcome is not _NOTHING:
+                # Outside the except clause (see _drive); the Task itself ends with None.
+                self._finish(outcome)
+                raise StopIteration(None)
             if isinstance(yielded, Deferred):
-                # A generator-based coroutine yielding a Deferred directly.
-                if yielded.called and not yielded.paused:
-                    if isinstance(yielded.result, Failure):
-                        method, arg = self._coro.throw, yielded.result.value
-                    else:
-                        method, arg = self._coro.send, yielded.result
+                # A Deferred yielded by `yield from d` or a generator-based coroutine: wait
+                # on it (its result is consumed, as Twisted's driver does).
+                waiter = _DeferredWaiter(yielded)
+                if waiter._done:
+                    method, arg = self._coro.send, waiter._outcome
+                    if isinstance(arg, Failure):
+                        method, arg = self._coro.throw, arg.value.with_traceback(arg.tb)
                     continue
-                yielded = _DeferredWaiter(yielded)
-                yielded._asyncio_future_blocking = True
+                waiter._asyncio_future_blocking = True
+                yielded = waiter
             self._waiting = yielded
             return yielded
 

@@ -37,6 +37,7 @@ from typing import (
 
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
+from twistlike.logger import Logger
 
 if TYPE_CHECKING:
     # For annotations only (the public signatures of asFuture/fromFuture); never imported
@@ -64,6 +65,9 @@ __all__ = [
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
+
+#: Where Deferreds log what Twisted's defer module logs (on the stdlib logger of that name).
+_log = Logger(namespace="twistlike.defer")
 _P = ParamSpec("_P")
 
 
@@ -136,33 +140,25 @@ class _DebugInfo:
         self.failure: Failure | None = None
 
     def stacks(self) -> str:
-        parts = []
+        """Where the Deferred was created and first fired, in Twisted's format ("" if unknown)."""
+        info = ""
         if self.creator is not None:
-            parts.append(
-                " C: Deferred was created:\n C:"
-                + "".join(self.creator).rstrip().replace("\n", "\n C:")
-            )
+            info += " C: Deferred was created:\n C:"
+            info += "".join(self.creator).rstrip().replace("\n", "\n C:") + "\n"
         if self.invoker is not None:
-            parts.append(
-                " I: First Invoker was:\n I:"
-                + "".join(self.invoker).rstrip().replace("\n", "\n I:")
-            )
-        return "\n".join(parts)
+            info += " I: First Invoker was:\n I:"
+            info += "".join(self.invoker).rstrip().replace("\n", "\n I:") + "\n"
+        return info
 
     def __del__(self) -> None:
         failure = self.failure
         if failure is None:
             return
-        why = "Unhandled error in Deferred:"
-        debug = self.stacks()
-        if debug:
-            why += "\n(debug: " + debug + ")"
-        else:
-            why += (
-                "\n(run with twistlike.defer.setDebugging(True) to see where the Deferred"
-                " was created and fired)"
-            )
-        log_failure(failure, why, namespace="twistlike.defer")
+        # As Twisted: two critical events, the header and then the failure (with where the
+        # Deferred was created and fired, when debugging was on).
+        _log.critical("Unhandled error in Deferred:", isError=True)
+        debugInfo = self.stacks()
+        _log.failure("(debug: {debugInfo})" if debugInfo else "", failure, debugInfo=debugInfo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -676,7 +672,25 @@ class Deferred(Generic[_T]):
             return _fired(self)
         return _await_pending(self)
 
-    __iter__ = __await__
+    def __iter__(self) -> Generator[Deferred[_T], Any, _T]:
+        """Wait for this Deferred from a generator-based coroutine (``yield from d``).
+
+        Twisted: twisted.internet.defer.Deferred.__iter__.
+
+        While the Deferred has no result this yields the Deferred itself, as Twisted does (the
+        driver waits on it and resumes the generator); then it returns the result or raises
+        the failure. With no loop running, ``await d`` of a pending Deferred does the same.
+        """
+        while True:
+            if not self.called or self.paused:
+                sent = yield self
+                if sent is not None and self.called and not self.paused:
+                    # Twisted's driver resumes us inside the Deferred's callback and sends the
+                    # result; twistlike's, when it resumes from an asyncio Task a loop turn
+                    # later, sends the result it took (the Deferred's own is consumed then).
+                    return cast(_T, sent)
+                continue
+            return (yield from _fired(self))
 
     def asFuture(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[_T]:
         """Return an asyncio Future (on ``loop``) that completes with this Deferred's result.
@@ -1003,7 +1017,9 @@ def returnValue(val: object) -> NoReturn:
     Twisted: twisted.internet.defer.returnValue.
     """
     warnings.warn(
-        "returnValue() is deprecated: use 'return' in the generator instead",
+        # Twisted's text, with this library's module name.
+        "twistlike.defer.returnValue was deprecated in Twisted 24.7.0; please use standard "
+        "return statement instead",
         DeprecationWarning,
         stacklevel=2,
     )
@@ -1033,22 +1049,28 @@ class _InlineCallbacks(Generic[_T]):
         gen = self._gen
         run = self._context.run
         while True:
+            # The outcome is delivered after the except clause, not inside it: callbacks run
+            # by callback() (another generator resuming) must not see the StopIteration as
+            # the __context__ of their own exceptions.
+            outcome: Any = _NOTHING
             try:
                 if isinstance(result, Failure):
                     yielded = run(result.throwExceptionIntoGenerator, gen)
                 else:
                     yielded = run(gen.send, result)
             except StopIteration as e:
-                self._waitingOn = None
-                self._deferred.callback(e.value)
-                return
+                outcome = e.value
             except _DefGen_Return as e:
-                self._waitingOn = None
-                self._deferred.callback(cast(_T, e.value))
-                return
+                _warnIfNested(e, isinstance(result, Failure))
+                outcome = e.value
             except BaseException:
+                outcome = Failure(captureVars=Deferred.debug)
+            if outcome is not _NOTHING:
                 self._waitingOn = None
-                self._deferred.errback(Failure(captureVars=Deferred.debug))
+                if isinstance(outcome, Failure):
+                    self._deferred.errback(outcome)
+                else:
+                    self._deferred.callback(outcome)
                 return
             if isinstance(yielded, types.CoroutineType):
                 yielded = Deferred.fromCoroutine(yielded)
@@ -1077,6 +1099,29 @@ class _InlineCallbacks(Generic[_T]):
             box[1] = False
             self._waitingOn = yielded
             return
+
+
+def _warnIfNested(e: _DefGen_Return, thrownIn: bool) -> None:
+    """Warn, as Twisted does, when returnValue() was called from a function the generator
+    called rather than by the generator itself (it then ends the generator anyway)."""
+    # e's traceback: _step (this driver) -> [Failure.throwExceptionIntoGenerator] -> the
+    # generator -> ... -> returnValue.
+    appCode = e.__traceback__.tb_next if e.__traceback__ is not None else None
+    if thrownIn and appCode is not None:
+        appCode = appCode.tb_next
+    if appCode is None or appCode.tb_next is None or appCode.tb_next.tb_next is None:
+        return
+    caller = appCode.tb_next
+    while caller.tb_next is not None and caller.tb_next.tb_next is not None:
+        caller = caller.tb_next
+    warnings.warn_explicit(
+        f"returnValue() in {caller.tb_frame.f_code.co_name!r} causing "
+        f"{appCode.tb_frame.f_code.co_name!r} to exit: returnValue should only be invoked by "
+        "functions decorated with inlineCallbacks",
+        DeprecationWarning,
+        caller.tb_frame.f_code.co_filename,
+        caller.tb_lineno,
+    )
 
 
 def inlineCallbacks(f: Callable[_P, Generator[Any, Any, _T]]) -> Callable[_P, Deferred[_T]]:
