@@ -5,8 +5,9 @@ Run: python bench/callgrind_defer.py [CASE ...]
 Each case runs in a child interpreter under ``valgrind --tool=callgrind`` twice, with
 ``SMALL`` and ``LARGE`` iterations; the difference divided by ``LARGE - SMALL`` is the
 instruction count of one operation, start-up and import costs cancelled out. Cases: ``a``,
-``c`` (bench_defer.py's chains), ``d-asyncio``/``d-uvloop`` (await a Deferred fired by
-call_soon) and ``f-asyncio``/``f-uvloop`` (the same with an asyncio Future: the baseline).
+``c`` (bench_defer.py's chains; ``a-twisted``/``c-twisted`` run them on Twisted),
+``d-asyncio``/``d-uvloop`` (await a Deferred fired by call_soon) and ``f-asyncio``/
+``f-uvloop`` (the same with an asyncio Future: the baseline).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 
 SMALL = 2_000
 LARGE = 12_000
-CASES = ("a", "c", "d-asyncio", "f-asyncio", "d-uvloop", "f-uvloop")
+CASES = ("a", "a-twisted", "c", "c-twisted", "d-asyncio", "f-asyncio", "d-uvloop", "f-uvloop")
 
 
 def _noop(r: Any) -> Any:
@@ -37,9 +38,14 @@ def _raise(r: Any) -> Any:
 
 def run_case(case: str, n: int) -> None:
     """Run ``n`` operations of ``case`` (in the child, under valgrind)."""
-    import twistlike.defer as ldefer
+    if case.endswith("-twisted"):
+        import twisted.internet.defer as defer
 
-    Deferred: Any = ldefer.Deferred
+        case = case.removesuffix("-twisted")
+    else:
+        import twistlike.defer as defer  # type: ignore[no-redef]
+
+    Deferred: Any = defer.Deferred
     if case == "a":
         for i in range(n):
             d = Deferred()

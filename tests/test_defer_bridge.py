@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import gc
+import inspect
 import subprocess
 import sys
 import textwrap
@@ -212,21 +213,74 @@ async def test_ensureDeferred_task_comes_from_the_loops_task_factory() -> None:
 @pytest.mark.skipif(not _PY312, reason="asyncio.eager_task_factory is new in Python 3.12")
 @pytest.mark.asyncio
 async def test_ensureDeferred_with_eager_task_factory_starts_inside_the_task() -> None:
-    """With asyncio's eager_task_factory the first step already runs inside the Task."""
+    """With asyncio's eager_task_factory the first step already runs inside the Task; where
+    the loop cannot use that factory at all (uvloop 0.23 on Python 3.13), the Deferred fails
+    with the factory's error and the coroutine is closed, not left behind."""
     loop = asyncio.get_running_loop()
     inTask: list[asyncio.Task[Any] | None] = []
 
     async def coroutine() -> None:
         inTask.append(asyncio.current_task())
 
+    async def probe() -> None:
+        pass
+
     loop.set_task_factory(asyncio.eager_task_factory)  # type: ignore[attr-defined,unused-ignore]
     try:
+        probeCoroutine = probe()
+        try:
+            probeTask = loop.create_task(probeCoroutine)
+        except TypeError as e:
+            factoryError: TypeError | None = e
+            probeCoroutine.close()
+        else:
+            factoryError = None
+            await probeTask
         outer = asyncio.current_task()
+        started = coroutine()
+        d = ensureDeferred(started)
+    finally:
+        loop.set_task_factory(None)
+    if factoryError is not None:
+        failure = d.result
+        d.addErrback(lambda f: None)
+        assert isinstance(failure, Failure) and failure.check(TypeError)
+        assert str(failure.value) == str(factoryError)
+        assert inspect.getcoroutinestate(started) == inspect.CORO_CLOSED and inTask == []
+        return
+    assert d.called and len(inTask) == 1
+    assert inTask[0] is not None and inTask[0] is not outer
+
+
+@pytest.mark.asyncio
+async def test_a_failing_task_factory_fails_the_deferred_and_closes_the_coroutine() -> None:
+    """If the loop's task factory raises when the coroutine first needs a Task, the error
+    fails the Deferred and the coroutine is closed (its finally blocks run); nothing
+    escapes ensureDeferred or is left pending."""
+    loop = asyncio.get_running_loop()
+    steps: list[str] = []
+
+    def broken(*args: Any, **kwargs: Any) -> asyncio.Task[Any]:
+        raise RuntimeError("factory broke")
+
+    async def coroutine() -> None:
+        try:
+            steps.append("started")
+            await asyncio.sleep(0)
+            steps.append("resumed")
+        finally:
+            steps.append("closed")
+
+    loop.set_task_factory(broken)
+    try:
         d = ensureDeferred(coroutine())
     finally:
         loop.set_task_factory(None)
-    assert d.called and len(inTask) == 1
-    assert inTask[0] is not None and inTask[0] is not outer
+    assert steps == ["started", "closed"]
+    failure = d.result
+    d.addErrback(lambda f: None)
+    assert isinstance(failure, Failure) and failure.check(RuntimeError)
+    assert failure.value.args == ("factory broke",)
 
 
 @pytest.mark.asyncio

@@ -412,7 +412,7 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
                 )
                 return
             if factory is getattr(asyncio, "eager_task_factory", None):
-                self._task = loop.create_task(self, name=self.__qualname__, context=self._context)
+                self._createTask(loop)
                 return
         # Python 3.11, or a task factory that may not start the Task eagerly: take the first
         # step here (Twisted starts the coroutine synchronously); the factory makes the Task
@@ -477,7 +477,24 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
             waiting._asyncio_future_blocking = True
         self._first = waiting
         self._waiting = waiting
-        self._task = loop.create_task(self, name=self.__qualname__, context=self._context)
+        self._createTask(loop)
+
+    def _createTask(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Have the loop's task factory make the Task; if it fails, so does the Deferred."""
+        try:
+            self._task = loop.create_task(self, name=self.__qualname__, context=self._context)
+        except BaseException:
+            # A task factory that raises (uvloop 0.23 on Python 3.13 cannot use
+            # asyncio.eager_task_factory, for one). This may run inside a Deferred's
+            # callback: nothing escapes; the coroutine is closed, its Deferred fails.
+            failure = Failure()
+            self._first = _NOTHING
+            self._waiting = None
+            try:
+                self._coro.close()
+            except BaseException:
+                failure = Failure()
+            self._finish(failure)
 
     # -- the driver without a Task --
 
