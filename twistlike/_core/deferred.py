@@ -35,9 +35,9 @@ from typing import (
     overload,
 )
 
+import twistlike.logger as _logger
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
-from twistlike.logger import Logger
 
 if TYPE_CHECKING:
     # For annotations only (the public signatures of asFuture/fromFuture); never imported
@@ -66,8 +66,9 @@ __all__ = [
 _T = TypeVar("_T")
 _U = TypeVar("_U")
 
-#: Where Deferreds log what Twisted's defer module logs (on the stdlib logger of that name).
-_log = Logger(namespace="twistlike.defer")
+#: Where Deferreds log what Twisted's defer module logs (on the stdlib logger of that name);
+#: made on first use, so that importing this module never needs twistlike.logger complete.
+_log: _logger.Logger | None = None
 _P = ParamSpec("_P")
 
 
@@ -156,9 +157,13 @@ class _DebugInfo:
             return
         # As Twisted: two critical events, the header and then the failure (with where the
         # Deferred was created and fired, when debugging was on).
-        _log.critical("Unhandled error in Deferred:", isError=True)
+        global _log
+        log = _log
+        if log is None:
+            log = _log = _logger.Logger(namespace="twistlike.defer")
+        log.critical("Unhandled error in Deferred:", isError=True)
         debugInfo = self.stacks()
-        _log.failure("(debug: {debugInfo})" if debugInfo else "", failure, debugInfo=debugInfo)
+        log.failure("(debug: {debugInfo})" if debugInfo else "", failure, debugInfo=debugInfo)
 
 
 # --------------------------------------------------------------------------------------------
