@@ -115,16 +115,21 @@ def debugging() -> Iterator[None]:
 
 
 def _unhandled(caplog: pytest.LogCaptureFixture, token: str) -> list[logging.LogRecord]:
-    """Collect garbage, then return the "Unhandled error in Deferred" records naming ``token``.
+    """Collect garbage, then return the failure records of "Unhandled error in Deferred"
+    reports naming ``token``.
 
-    Other tests' garbage may be logged during the collection too; only records whose message
+    As in Twisted, a report is two critical events: the header, then the failure. Other
+    tests' garbage may be logged during the collection too; only failures whose message
     contains ``token`` count.
     """
     gc.collect()
+    records = caplog.records
     return [
-        r
-        for r in caplog.records
-        if r.getMessage().startswith("Unhandled error in Deferred") and token in r.getMessage()
+        record
+        for header, record in itertools.pairwise(records)
+        if header.getMessage() == "Unhandled error in Deferred:"
+        and isinstance(getattr(record, FAILURE_ATTR, None), Failure)
+        and token in str(getattr(record, FAILURE_ATTR).value)
     ]
 
 
@@ -660,8 +665,8 @@ def test_cancel_is_a_no_op_once_fired() -> None:
 def test_unhandled_failure_is_logged_when_garbage_collected(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """A Deferred collected with a Failure result logs "Unhandled error in Deferred" and the
-    traceback through stdlib logging."""
+    """A Deferred collected with a Failure result logs "Unhandled error in Deferred:" and then
+    the failure with its traceback through stdlib logging, at CRITICAL as in Twisted."""
     caplog.set_level(logging.ERROR)
 
     def exploding(_: object) -> None:
@@ -674,7 +679,7 @@ def test_unhandled_failure_is_logged_when_garbage_collected(
     records = _unhandled(caplog, "gc-unhandled-token-1")
     assert len(records) == 1
     record = records[0]
-    assert record.levelno == logging.ERROR
+    assert record.levelno == logging.CRITICAL
     assert record.name == "twistlike.defer"
     message = record.getMessage()
     assert "Traceback" in message

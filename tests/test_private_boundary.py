@@ -46,6 +46,8 @@ KNOWN: dict[tuple[str, str], str] = {
     # works on the connection's own fields; they move behind loopstate with the next cleanup.
     ("twistlike._aio.tls", "_connector"): "TLSConnection subclasses stream.Connection",
     ("twistlike._aio.tls", "_ended"): "TLSConnection subclasses stream.Connection",
+    # asyncio's future protocol names this attribute (Task checks it on what it awaits).
+    ("twistlike._core.deferred", "_asyncio_future_blocking"): "asyncio's future protocol",
 }
 
 

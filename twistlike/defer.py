@@ -9,6 +9,9 @@ Everything here runs without an event loop (a Deferred is a synchronous state ma
 import warnings
 from typing import TYPE_CHECKING, Any
 
+# Importing the bridge installs the Deferred's asyncio edges (await, asFuture, fromFuture, the
+# coroutine driver), so that the chain engine in _core never imports asyncio itself.
+import twistlike._aio.bridge  # noqa: F401
 from twistlike._core.combinators import (
     AlreadyTryingToLockError,
     DeferredList,

@@ -1,31 +1,29 @@
-"""The Deferred chain engine and its four edges to asyncio.
+"""The Deferred chain engine: a synchronous state machine that never imports asyncio.
 
-This module holds :class:`Deferred` (a synchronous state machine, ARCHITECTURE.md decision 1),
-the small helpers around it (``succeed``, ``fail``, ``maybeDeferred`` ...), and the only places
-where Deferreds meet asyncio (decision 2): ``Deferred.__await__``, ``Deferred.fromFuture``,
-``Deferred.asFuture`` and the coroutine driver behind ``ensureDeferred``/``fromCoroutine``/
-``inlineCallbacks``. The public home of every name is :mod:`twistlike.defer`.
+This module holds :class:`Deferred` (ARCHITECTURE.md decision 1), the small helpers around it
+(``succeed``, ``fail``, ``maybeDeferred`` ...) and ``inlineCallbacks``. The public home of
+every name is :mod:`twistlike.defer`.
 
-The one cancellation story: code on the Deferred side sees :class:`CancelledError` (this
-module's, Twisted's class); code on the asyncio side sees :class:`asyncio.CancelledError`.
-Each edge translates: a cancelled future becomes a Deferred failing with ``CancelledError``;
-a Deferred failing with ``CancelledError`` cancels the future made by ``asFuture``; an asyncio
-task cancelled while awaiting a Deferred cancels that Deferred and gets
-``asyncio.CancelledError`` at the ``await``.
+The four places where Deferreds meet asyncio (decision 2: ``Deferred.__await__`` of a pending
+Deferred, ``Deferred.asFuture``, ``Deferred.fromFuture`` and the coroutine driver behind
+``ensureDeferred``/``fromCoroutine``) keep their public methods here but are implemented in
+:mod:`twistlike._aio.bridge`, which hands its functions over with :func:`install_edges` when
+it is imported (:mod:`twistlike.defer` imports it). Code that imports only this module gets
+the bridge loaded on first use of an edge. See that module for the cancellation story.
 """
 
 from __future__ import annotations
 
-import asyncio
 import collections.abc
 import contextvars
 import functools
-import sys
+import importlib
 import traceback
 import types
 import warnings
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from typing import (
+    TYPE_CHECKING,
     Any,
     ClassVar,
     Concatenate,
@@ -37,8 +35,14 @@ from typing import (
     overload,
 )
 
+import twistlike.logger as _logger
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
+
+if TYPE_CHECKING:
+    # For annotations only (the public signatures of asFuture/fromFuture); never imported
+    # at run time, so the chain engine works in a process that never loads asyncio.
+    import asyncio  # noqa: TID251
 
 __all__ = [
     "AlreadyCalledError",
@@ -61,9 +65,11 @@ __all__ = [
 
 _T = TypeVar("_T")
 _U = TypeVar("_U")
-_P = ParamSpec("_P")
 
-_PY312 = sys.version_info >= (3, 12)
+#: Where Deferreds log what Twisted's defer module logs (on the stdlib logger of that name);
+#: made on first use, so that importing this module never needs twistlike.logger complete.
+_log: _logger.Logger | None = None
+_P = ParamSpec("_P")
 
 
 # --------------------------------------------------------------------------------------------
@@ -135,33 +141,29 @@ class _DebugInfo:
         self.failure: Failure | None = None
 
     def stacks(self) -> str:
-        parts = []
+        """Where the Deferred was created and first fired, in Twisted's format ("" if unknown)."""
+        info = ""
         if self.creator is not None:
-            parts.append(
-                " C: Deferred was created:\n C:"
-                + "".join(self.creator).rstrip().replace("\n", "\n C:")
-            )
+            info += " C: Deferred was created:\n C:"
+            info += "".join(self.creator).rstrip().replace("\n", "\n C:") + "\n"
         if self.invoker is not None:
-            parts.append(
-                " I: First Invoker was:\n I:"
-                + "".join(self.invoker).rstrip().replace("\n", "\n I:")
-            )
-        return "\n".join(parts)
+            info += " I: First Invoker was:\n I:"
+            info += "".join(self.invoker).rstrip().replace("\n", "\n I:") + "\n"
+        return info
 
     def __del__(self) -> None:
         failure = self.failure
         if failure is None:
             return
-        why = "Unhandled error in Deferred:"
-        debug = self.stacks()
-        if debug:
-            why += "\n(debug: " + debug + ")"
-        else:
-            why += (
-                "\n(run with twistlike.defer.setDebugging(True) to see where the Deferred"
-                " was created and fired)"
-            )
-        log_failure(failure, why, namespace="twistlike.defer")
+        # As Twisted: two critical events, the header and then the failure (with where the
+        # Deferred was created and fired, when debugging was on).
+        global _log
+        log = _log
+        if log is None:
+            log = _log = _logger.Logger(namespace="twistlike.defer")
+        log.critical("Unhandled error in Deferred:", isError=True)
+        debugInfo = self.stacks()
+        log.failure("(debug: {debugInfo})" if debugInfo else "", failure, debugInfo=debugInfo)
 
 
 # --------------------------------------------------------------------------------------------
@@ -173,7 +175,7 @@ class _DebugInfo:
 _Entry = tuple[Any, Any, Any, Any, Any, Any]
 
 _CONTINUE: Any = object()  # marks the entry that resumes a Deferred waiting on this one
-_SETTLE: Any = object()  # marks the entry that completes the future of an awaiting Task
+_HANDOVER: Any = object()  # marks the entry that hands the result to an awaiting Task
 
 
 def passthru(arg: _T) -> _T:
@@ -562,9 +564,10 @@ class Deferred(Generic[_T]):
                                 fn = passthru
                             args = entry[1]
                             kwargs = entry[2]
-                        if fn is _SETTLE:
-                            # An asyncio Task awaits this Deferred: give it the outcome.
-                            current.result = result = _settle(result, args)
+                        if fn is _HANDOVER:
+                            # An asyncio Task awaits this Deferred: give it the outcome (see
+                            # add_handover; the handover never raises).
+                            current.result = result = _handover(result, args)
                             continue
                         if fn is _CONTINUE:
                             # `current` fired while `args` waited on it: hand the result over.
@@ -672,14 +675,27 @@ class Deferred(Generic[_T]):
         """
         if self.called and not self.paused:
             return _fired(self)
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            # No loop: twistlike's own coroutine driver waits (see _CoroutineRunner).
-            return _DeferredWaiter(self).__await__()
-        return _awaitInTask(self, loop)
+        return _await_pending(self)
 
-    __iter__ = __await__
+    def __iter__(self) -> Generator[Deferred[_T], Any, _T]:
+        """Wait for this Deferred from a generator-based coroutine (``yield from d``).
+
+        Twisted: twisted.internet.defer.Deferred.__iter__.
+
+        While the Deferred has no result this yields the Deferred itself, as Twisted does (the
+        driver waits on it and resumes the generator); then it returns the result or raises
+        the failure. With no loop running, ``await d`` of a pending Deferred does the same.
+        """
+        while True:
+            if not self.called or self.paused:
+                sent = yield self
+                if sent is not None and self.called and not self.paused:
+                    # Twisted's driver resumes us inside the Deferred's callback and sends the
+                    # result; twistlike's, when it resumes from an asyncio Task a loop turn
+                    # later, sends the result it took (the Deferred's own is consumed then).
+                    return cast(_T, sent)
+                continue
+            return (yield from _fired(self))
 
     def asFuture(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[_T]:
         """Return an asyncio Future (on ``loop``) that completes with this Deferred's result.
@@ -691,26 +707,7 @@ class Deferred(Generic[_T]):
 
         The Deferred's result is consumed (it becomes None).
         """
-        future: asyncio.Future[_T] = loop.create_future()
-
-        def checkCancel(f: asyncio.Future[_T]) -> None:
-            if f.cancelled():
-                self.cancel()
-
-        def settle(result: Any) -> None:
-            if future.done():
-                return
-            if isinstance(result, Failure):
-                if result.check(CancelledError):
-                    future.cancel()
-                else:
-                    future.set_exception(result.value)
-            else:
-                future.set_result(result)
-
-        future.add_done_callback(checkCancel)
-        self.addBoth(settle)
-        return future
+        return _as_future(self, loop)
 
     @classmethod
     def fromFuture(cls, future: asyncio.Future[_T]) -> Deferred[_T]:
@@ -723,37 +720,7 @@ class Deferred(Generic[_T]):
         :class:`CancelledError` (Twisted passes ``asyncio.CancelledError`` through), keeping
         the rule that the Deferred side only sees Deferred cancellation.
         """
-
-        def cancel(d: Deferred[Any]) -> None:
-            future.cancel()
-            if not d.called and not future.done():
-                # The future reports its fate on a later loop turn (a Task may even finish
-                # normally); let the chain wait for it instead of failing now.
-                _waitForOutcome(d, cancel)
-
-        d: Deferred[_T] = cls(cancel)
-        target = [d]
-
-        def adapt(f: asyncio.Future[_T]) -> None:
-            fire = target[0]
-            if fire.called:
-                return
-            if f.cancelled():
-                fire.errback(Failure(CancelledError()))
-                return
-            exc = f.exception()
-            if exc is not None:
-                fire.errback(Failure(exc, type(exc), exc.__traceback__))
-            else:
-                fire.callback(f.result())
-
-        def _waitForOutcome(
-            outer: Deferred[Any], canceller: Callable[[Deferred[Any]], None]
-        ) -> None:
-            target[0] = _fireWithPending(outer, canceller)
-
-        future.add_done_callback(adapt)
-        return d
+        return _from_future(cls, future)
 
     @classmethod
     def fromCoroutine(cls, coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T]) -> Deferred[_T]:
@@ -773,9 +740,7 @@ class Deferred(Generic[_T]):
         if isinstance(coro, types.GeneratorType):
             # Twisted drives a generator as inlineCallbacks does (plain values come back).
             return _runInline(coro)
-        d: Deferred[_T] = cls()
-        _CoroutineRunner(coro, d).start()
-        return d
+        return _run_coroutine(cls, coro)
 
 
 def _where(fn: object) -> tuple[str, int]:
@@ -792,7 +757,7 @@ def _cancelledToTimedOutError(value: Any, timeout: float) -> Any:
     return value
 
 
-def _fireWithPending(
+def fire_with_pending(
     d: Deferred[Any], canceller: Callable[[Deferred[Any]], None] | None
 ) -> Deferred[Any]:
     """Fire ``d`` now so that its chain waits on a new Deferred, and return that one.
@@ -811,6 +776,95 @@ def _returnPending(_: object, pending: Deferred[Any]) -> Deferred[Any]:
     return pending
 
 
+# --------------------------------------------------------------------------------------------
+# The asyncio edges: implemented in twistlike._aio.bridge, which installs them here
+
+_BRIDGE = "twistlike._aio.bridge"
+
+
+def install_edges(
+    *,
+    await_pending: Callable[[Deferred[Any]], Generator[Any, Any, Any]],
+    as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]],
+    from_future: Callable[[type[Deferred[Any]], asyncio.Future[Any]], Deferred[Any]],
+    run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferred[Any]],
+    handover: Callable[[Any, Any], Any],
+) -> None:
+    """Give the Deferred its asyncio edges (called once, by the bridge module's import).
+
+    The functions are kept as module globals, so the hot path (``await`` of a pending
+    Deferred) costs one global lookup more than a method defined in place.
+    """
+    global _await_pending, _as_future, _from_future, _run_coroutine, _handover
+    _await_pending = await_pending
+    _handover = handover
+    _as_future = as_future
+    _from_future = from_future
+    _run_coroutine = run_coroutine
+
+
+def add_handover(d: Deferred[Any], target: object) -> None:
+    """Add a chain entry that calls ``handover(result, target)`` (as installed) and goes on
+    with what it returns; run it at once if ``d`` has fired.
+
+    The bridge uses it to settle the asyncio Future a Task waits on: a marked entry costs the
+    chain loop less than an ordinary callback with an argument. ``handover`` must not raise.
+    """
+    d._callbacks.append((_HANDOVER, target, None, _HANDOVER, target, None))
+    if d.called:
+        d._runCallbacks()
+
+
+def _loadBridge() -> None:
+    # By name, so that this module has no import-time dependency on the asyncio side.
+    importlib.import_module(_BRIDGE)
+
+
+def _lazyAwaitPending(d: Deferred[Any]) -> Generator[Any, Any, Any]:
+    _loadBridge()
+    return _await_pending(d)
+
+
+def _lazyAsFuture(d: Deferred[Any], loop: asyncio.AbstractEventLoop) -> asyncio.Future[Any]:
+    _loadBridge()
+    return _as_future(d, loop)
+
+
+def _lazyFromFuture(cls: type[Deferred[Any]], future: asyncio.Future[Any]) -> Deferred[Any]:
+    _loadBridge()
+    return _from_future(cls, future)
+
+
+def _lazyHandover(result: Any, target: object) -> Any:
+    _loadBridge()
+    return _handover(result, target)
+
+
+def _lazyRunCoroutine(cls: type[Deferred[Any]], coro: Coroutine[Any, Any, Any]) -> Deferred[Any]:
+    _loadBridge()
+    return _run_coroutine(cls, coro)
+
+
+# Until the bridge is imported, each edge imports it and then calls its real implementation.
+_handover: Callable[[Any, Any], Any] = _lazyHandover
+_await_pending: Callable[[Deferred[Any]], Generator[Any, Any, Any]] = _lazyAwaitPending
+_as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]] = (
+    _lazyAsFuture
+)
+_from_future: Callable[[type[Deferred[Any]], asyncio.Future[Any]], Deferred[Any]] = _lazyFromFuture
+_run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferred[Any]] = (
+    _lazyRunCoroutine
+)
+
+
+def _isFuture(obj: object) -> bool:
+    """``asyncio.isfuture`` without importing asyncio: the future protocol's own marker."""
+    return (
+        hasattr(type(obj), "_asyncio_future_blocking")
+        and getattr(obj, "_asyncio_future_blocking", None) is not None
+    )
+
+
 def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
     """The ``await`` of a Deferred that has fired: its result at once, no loop turn."""
     result = d.result
@@ -820,435 +874,6 @@ def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
         result.raiseException()
     return cast(_T, result)
     yield  # makes this a generator
-
-
-def _settle(result: Any, future: asyncio.Future[Any]) -> Any:
-    """Hand a Deferred's outcome to the future an awaiting Task waits on; consume it."""
-    if future.done():
-        # The Task stopped waiting (it was cancelled): leave the outcome to whoever reads
-        # it next (the Task's own retry in _awaitInTask, or _discard).
-        return result
-    if isinstance(result, Failure):
-        future.set_exception(result.value.with_traceback(result.tb))
-    else:
-        future.set_result(result)
-    return None
-
-
-def _awaitInTask(d: Deferred[_T], loop: asyncio.AbstractEventLoop) -> Generator[Any, Any, _T]:
-    """The ``await`` of a pending Deferred inside an asyncio Task.
-
-    The Task waits on a plain asyncio Future (at C speed). If the Task is cancelled, the
-    CancelledError arrives here on its next step and the Deferred is cancelled then.
-    """
-    while True:
-        future = loop.create_future()
-        d._callbacks.append((_SETTLE, future, None, _SETTLE, future, None))
-        if d.called:
-            d._runCallbacks()
-        try:
-            return cast(_T, (yield from future))
-        except asyncio.CancelledError:
-            if not future.cancelled() or not _cancelledFromDeferred():
-                # The Task itself is being cancelled: cancel the Deferred and drop whatever
-                # it ends with (its reader is gone).
-                d.cancel()
-                d.addBoth(_discard)
-                raise
-        # The Deferred returned by ensureDeferred was cancelled: as in Twisted, the coroutine
-        # gets what the awaited Deferred gives after its own cancel() (usually Twisted's
-        # CancelledError); the loop above waits for that outcome.
-        d.cancel()
-
-
-def _discard(result: object) -> None:
-    return None
-
-
-def _cancelledFromDeferred() -> bool:
-    """Whether the current Task's cancellation came from cancelling its ensureDeferred result.
-
-    If so, the cancellation request is withdrawn (``Task.uncancel``), so that the Deferred
-    side's cancellation reaches the coroutine as Twisted's, through the awaited Deferred.
-    """
-    task = asyncio.current_task()
-    if task is None:
-        return False
-    runner = task.get_coro()
-    if type(runner) is not _CoroutineRunner or not runner._cancelFromDeferred:
-        return False
-    runner._cancelFromDeferred = False
-    task.uncancel()
-    return True
-
-
-# --------------------------------------------------------------------------------------------
-# The future-like object an asyncio Task (or our own driver) waits on for a pending Deferred
-
-
-class _DeferredWaiter:
-    """What ``await deferred`` yields while the Deferred is pending.
-
-    It is future-like in the sense of :func:`asyncio.isfuture` (it has
-    ``_asyncio_future_blocking``, ``get_loop``, ``add_done_callback``, ``result`` and
-    ``cancel``), so an asyncio Task waits on it exactly as on a Future. Twistlike's own
-    coroutine driver instead sets ``direct`` and is resumed synchronously, as Twisted resumes
-    coroutines.
-    """
-
-    __slots__ = (
-        "_asyncio_future_blocking",
-        "_callbacks",
-        "_cancel_msg",
-        "_cancel_requested",
-        "_deferred",
-        "_done",
-        "_loop",
-        "_outcome",
-        "direct",
-    )
-
-    def __init__(self, d: Deferred[Any]) -> None:
-        self._asyncio_future_blocking = False
-        self._deferred = d
-        self._done = False
-        self._outcome: Any = None
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._callbacks: list[tuple[Callable[[Any], object], contextvars.Context | None]] = []
-        self._cancel_requested = False
-        self._cancel_msg: object = None
-        self.direct: Callable[[], None] | None = None
-        d.addBoth(self._fire)
-
-    def _fire(self, result: Any) -> None:
-        # Returning None consumes the Deferred's result, as Twisted's coroutine driver does.
-        self._outcome = result
-        self._done = True
-        direct = self.direct
-        if direct is not None:
-            direct()
-        callbacks = self._callbacks
-        if callbacks:
-            loop = self._loop
-            assert loop is not None
-            for fn, context in callbacks:
-                loop.call_soon(fn, self, context=context)
-            callbacks.clear()
-
-    def _unwrap(self) -> Any:
-        outcome = self._outcome
-        if isinstance(outcome, Failure):
-            if self._cancel_requested and outcome.check(CancelledError):
-                raise asyncio.CancelledError(
-                    *(() if self._cancel_msg is None else (self._cancel_msg,))
-                )
-            outcome.raiseException()
-        return outcome
-
-    # -- the asyncio future protocol --
-
-    def get_loop(self) -> asyncio.AbstractEventLoop:
-        loop = self._loop
-        if loop is None:
-            loop = self._loop = asyncio.get_running_loop()
-        return loop
-
-    def add_done_callback(
-        self, fn: Callable[[Any], object], *, context: contextvars.Context | None = None
-    ) -> None:
-        if self._done:
-            self.get_loop().call_soon(fn, self, context=context)
-        else:
-            self.get_loop()
-            self._callbacks.append((fn, context))
-
-    def remove_done_callback(self, fn: Callable[[Any], object]) -> int:
-        before = len(self._callbacks)
-        self._callbacks[:] = [(f, c) for f, c in self._callbacks if f != fn]
-        return before - len(self._callbacks)
-
-    def done(self) -> bool:
-        return self._done
-
-    def cancelled(self) -> bool:
-        outcome = self._outcome
-        return (
-            self._done
-            and self._cancel_requested
-            and isinstance(outcome, Failure)
-            and outcome.check(CancelledError) is not None
-        )
-
-    def result(self) -> Any:
-        if not self._done:
-            raise asyncio.InvalidStateError("Deferred has not fired yet")
-        return self._unwrap()
-
-    def exception(self) -> BaseException | None:
-        if not self._done:
-            raise asyncio.InvalidStateError("Deferred has not fired yet")
-        try:
-            self._unwrap()
-        except asyncio.CancelledError:
-            raise
-        except BaseException as e:
-            return e
-        return None
-
-    def cancel(self, msg: object = None) -> bool:
-        if self._done:
-            return False
-        self._cancel_requested = True
-        self._cancel_msg = msg
-        self._deferred.cancel()
-        return True
-
-    def __await__(self) -> Generator[Any, Any, Any]:
-        self._asyncio_future_blocking = True
-        yield self
-        return self._unwrap()
-
-    def __repr__(self) -> str:
-        return f"<awaiting {self._deferred!r}>"
-
-
-# --------------------------------------------------------------------------------------------
-# Coroutines: ensureDeferred / fromCoroutine
-
-
-class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
-    """Drives one coroutine and fires a Deferred with its outcome.
-
-    With no event loop running, the runner drives the coroutine itself: it starts
-    synchronously, and resumes synchronously when an awaited Deferred fires (Twisted's
-    behaviour). While a loop runs, the coroutine runs inside a real asyncio Task (so
-    ``asyncio.current_task()``, anyio and sniffio work), with the runner as the Task's
-    coroutine: the Task starts eagerly on Python 3.12+; on 3.11 the runner takes the first
-    step synchronously and hands the rest to the Task.
-
-    The coroutine's outcome goes to the Deferred from inside the runner; the Task itself
-    always ends with None, so asyncio never reports "exception was never retrieved".
-    """
-
-    def __init__(
-        self, coro: Coroutine[Any, Any, Any] | Generator[Any, Any, Any], d: Deferred[Any]
-    ) -> None:
-        self._coro = coro
-        self._deferred = d
-        self._context = contextvars.copy_context()
-        self._waiting: Any = None  # the _DeferredWaiter or future the coroutine waits on
-        self._task: asyncio.Task[None] | None = None
-        self._first: Any = _NOTHING  # an object already yielded, for the Task's first step
-        self._cancelFromDeferred = False
-        self._driving = False
-        d._canceller = self._cancel
-
-    # -- start and finish --
-
-    def start(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            self._drive(None, None, None)
-            return
-        if _PY312:
-            self._task = asyncio.Task(  # type: ignore[call-arg,unused-ignore]
-                self, loop=loop, context=self._context, eager_start=True
-            )
-        else:
-            self._drive(None, None, loop)
-
-    def _finish(self, value: Any) -> None:
-        self._waiting = None
-        d = self._deferred
-        if isinstance(value, Failure) and value.check(asyncio.CancelledError):
-            # The asyncio side's cancellation reaches the Deferred side as Twisted's error.
-            value = Failure(CancelledError(*value.value.args))
-        if d.called:
-            # The Deferred was cancelled while the coroutine itself was running (nothing to
-            # forward the cancellation to), so it already failed with CancelledError.
-            if isinstance(value, Failure):
-                log_failure(
-                    value,
-                    "Coroutine failed after its Deferred was cancelled:",
-                    namespace="twistlike.defer",
-                )
-            return
-        if isinstance(value, Failure):
-            d.errback(value)
-        else:
-            d.callback(value)
-
-    def _cancel(self, d: Deferred[Any]) -> None:
-        """The result Deferred was cancelled: cancel what the coroutine is waiting on."""
-        task = self._task
-        waiting = self._waiting
-        if self._driving:
-            # Cancelled by the coroutine itself while it runs: as in Twisted, its own outcome
-            # (not CancelledError) is what the Deferred gets.
-            self._deferred = _fireWithPending(d, self._cancel)
-            return
-        if waiting is None and (task is None or task.done()):
-            # Not waiting on anything (finished, or cancelling itself while it runs).
-            return
-        # Keep the chain waiting for the coroutine's own outcome (it may catch the error).
-        self._deferred = _fireWithPending(d, self._cancel)
-        if waiting is not None and waiting.done():
-            # What it waited on has delivered already; the coroutine resumes with that
-            # on its next step (in Twisted it would have resumed synchronously).
-            return
-        if isinstance(waiting, _DeferredWaiter):
-            # Twisted's behaviour, also inside a Task: the awaited Deferred is cancelled and
-            # the coroutine sees its CancelledError (the waiter fires, the Task wakes up).
-            waiting._deferred.cancel()
-        elif task is not None:
-            # If the coroutine waits on a Deferred, _awaitInTask sees this flag and delivers
-            # that Deferred's own cancellation (Twisted's behaviour) instead of
-            # asyncio.CancelledError.
-            self._cancelFromDeferred = True
-            task.cancel()
-        else:
-            waiting.cancel()
-
-    def _startTask(self, loop: asyncio.AbstractEventLoop, waiting: Any) -> None:
-        # The Task's first step hands `waiting` (already yielded by the coroutine) to it.
-        self._first = waiting
-        self._waiting = waiting
-        self._task = loop.create_task(self, context=self._context)
-
-    # -- the driver without a Task --
-
-    def _drive(
-        self, value: Any, exc: BaseException | None, loop: asyncio.AbstractEventLoop | None
-    ) -> None:
-        """Run the coroutine until it waits; ``loop`` is the running loop, if any.
-
-        With no loop, a pending Deferred resumes the coroutine synchronously when it fires.
-        With a loop (Python 3.11's synchronous first step), the Task takes over at the first
-        wait on anything but a Deferred, or when a Deferred resumes it.
-        """
-        coro = self._coro
-        run = self._context.run
-        while True:
-            self._driving = True
-            try:
-                if exc is None:
-                    yielded = run(coro.send, value)
-                else:
-                    yielded = run(coro.throw, exc)
-            except StopIteration as e:
-                self._driving = False
-                self._finish(e.value)
-                return
-            except BaseException:
-                self._driving = False
-                self._finish(Failure())
-                return
-            self._driving = False
-            exc = None
-            if isinstance(yielded, Deferred):
-                # A generator-based coroutine yielding a Deferred directly (Twisted allows it).
-                yielded = _DeferredWaiter(yielded)
-            if isinstance(yielded, _DeferredWaiter):
-                if not yielded._done:
-                    self._waiting = yielded
-                    yielded.direct = functools.partial(self._resume, yielded)
-                    return
-                try:
-                    value = yielded._unwrap()
-                except BaseException as e:
-                    exc = e
-                continue
-            if yielded is None:
-                # A bare yield (asyncio.sleep(0)) asks for one loop turn.
-                if loop is not None:
-                    self._startTask(loop, None)
-                    return
-                value = None
-                continue
-            if asyncio.isfuture(yielded):
-                if loop is not None:
-                    self._startTask(loop, yielded)
-                else:
-                    self._waiting = yielded
-                    yielded.add_done_callback(self._resume)
-                return
-            exc = RuntimeError(
-                f"a coroutine run by twistlike awaited {yielded!r}, which is neither a "
-                "Deferred nor an asyncio future"
-            )
-
-    def _resume(self, waited: Any) -> None:
-        self._waiting = None
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
-            pass
-        else:
-            # A loop runs now: continue inside a real Task.
-            self._startTask(loop, waited)
-            return
-        try:
-            value = waited._unwrap() if isinstance(waited, _DeferredWaiter) else waited.result()
-        except BaseException as e:
-            self._drive(None, e, None)
-        else:
-            self._drive(value, None, None)
-
-    # -- the Coroutine protocol, used by the asyncio Task --
-
-    def send(self, value: Any) -> Any:
-        first = self._first
-        if first is not _NOTHING:
-            self._first = _NOTHING
-            return first
-        return self._step(self._coro.send, value)
-
-    def throw(self, typ: Any, val: Any = None, tb: Any = None) -> Any:
-        if val is None:
-            exc = typ if isinstance(typ, BaseException) else typ()
-        else:
-            exc = val
-        first = self._first
-        if first is not _NOTHING:
-            # Cancelled before the Task's first step: cancel what the coroutine waits on too.
-            self._first = _NOTHING
-            if first is not None and not first.done():
-                first.cancel()
-        return self._step(self._coro.throw, exc)
-
-    def _step(self, method: Callable[[Any], Any], arg: Any) -> Any:
-        while True:
-            try:
-                yielded = method(arg)
-            except StopIteration as e:
-                self._finish(e.value)
-                raise StopIteration(None) from None
-            except BaseException:
-                self._finish(Failure())
-                raise StopIteration(None) from None
-            finally:
-                # A cancellation from the Deferred side is delivered in the step after it was
-                # requested; what this step did not consume must not linger.
-                self._cancelFromDeferred = False
-            if isinstance(yielded, Deferred):
-                # A generator-based coroutine yielding a Deferred directly.
-                if yielded.called and not yielded.paused:
-                    if isinstance(yielded.result, Failure):
-                        method, arg = self._coro.throw, yielded.result.value
-                    else:
-                        method, arg = self._coro.send, yielded.result
-                    continue
-                yielded = _DeferredWaiter(yielded)
-                yielded._asyncio_future_blocking = True
-            self._waiting = yielded
-            return yielded
-
-    def close(self) -> None:
-        self._coro.close()
-
-    def __await__(self) -> Generator[Any, None, None]:
-        raise TypeError("twistlike's coroutine runner is driven by a Task, not awaited")
 
 
 _NOTHING: Any = object()
@@ -1397,7 +1022,9 @@ def returnValue(val: object) -> NoReturn:
     Twisted: twisted.internet.defer.returnValue.
     """
     warnings.warn(
-        "returnValue() is deprecated: use 'return' in the generator instead",
+        # Twisted's text, with this library's module name.
+        "twistlike.defer.returnValue was deprecated in Twisted 24.7.0; please use standard "
+        "return statement instead",
         DeprecationWarning,
         stacklevel=2,
     )
@@ -1420,36 +1047,42 @@ class _InlineCallbacks(Generic[_T]):
         if waiting is None:
             return
         # The generator decides: it sees CancelledError at its yield and may recover.
-        self._deferred = _fireWithPending(d, self._cancel)
+        self._deferred = fire_with_pending(d, self._cancel)
         waiting.cancel()
 
     def _step(self, result: Any) -> None:
         gen = self._gen
         run = self._context.run
         while True:
+            # The outcome is delivered after the except clause, not inside it: callbacks run
+            # by callback() (another generator resuming) must not see the StopIteration as
+            # the __context__ of their own exceptions.
+            outcome: Any = _NOTHING
             try:
                 if isinstance(result, Failure):
                     yielded = run(result.throwExceptionIntoGenerator, gen)
                 else:
                     yielded = run(gen.send, result)
             except StopIteration as e:
-                self._waitingOn = None
-                self._deferred.callback(e.value)
-                return
+                outcome = e.value
             except _DefGen_Return as e:
-                self._waitingOn = None
-                self._deferred.callback(cast(_T, e.value))
-                return
+                _warnIfNested(e, isinstance(result, Failure))
+                outcome = e.value
             except BaseException:
+                outcome = Failure(captureVars=Deferred.debug)
+            if outcome is not _NOTHING:
                 self._waitingOn = None
-                self._deferred.errback(Failure(captureVars=Deferred.debug))
+                if isinstance(outcome, Failure):
+                    self._deferred.errback(outcome)
+                else:
+                    self._deferred.callback(outcome)
                 return
             if isinstance(yielded, types.CoroutineType):
                 yielded = Deferred.fromCoroutine(yielded)
             elif isinstance(yielded, types.GeneratorType):
                 # Twisted runs a yielded generator as a nested inlineCallbacks generator.
                 yielded = _runInline(yielded)
-            elif asyncio.isfuture(yielded):
+            elif _isFuture(yielded):
                 # Divergence from Twisted: an asyncio future is waited on, not sent back.
                 yielded = Deferred.fromFuture(yielded)
             if not isinstance(yielded, Deferred):
@@ -1471,6 +1104,29 @@ class _InlineCallbacks(Generic[_T]):
             box[1] = False
             self._waitingOn = yielded
             return
+
+
+def _warnIfNested(e: _DefGen_Return, thrownIn: bool) -> None:
+    """Warn, as Twisted does, when returnValue() was called from a function the generator
+    called rather than by the generator itself (it then ends the generator anyway)."""
+    # e's traceback: _step (this driver) -> [Failure.throwExceptionIntoGenerator] -> the
+    # generator -> ... -> returnValue.
+    appCode = e.__traceback__.tb_next if e.__traceback__ is not None else None
+    if thrownIn and appCode is not None:
+        appCode = appCode.tb_next
+    if appCode is None or appCode.tb_next is None or appCode.tb_next.tb_next is None:
+        return
+    caller = appCode.tb_next
+    while caller.tb_next is not None and caller.tb_next.tb_next is not None:
+        caller = caller.tb_next
+    warnings.warn_explicit(
+        f"returnValue() in {caller.tb_frame.f_code.co_name!r} causing "
+        f"{appCode.tb_frame.f_code.co_name!r} to exit: returnValue should only be invoked by "
+        "functions decorated with inlineCallbacks",
+        DeprecationWarning,
+        caller.tb_frame.f_code.co_filename,
+        caller.tb_lineno,
+    )
 
 
 def inlineCallbacks(f: Callable[_P, Generator[Any, Any, _T]]) -> Callable[_P, Deferred[_T]]:

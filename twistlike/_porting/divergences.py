@@ -593,6 +593,32 @@ _CORE: tuple[Divergence, ...] = (
         "awaitable could work (there is no running loop yet), so twistlike starts it from "
         "`callWhenRunning`. A `main` that returns a Deferred is still called before `run()`.",
     ),
+    # Deferred helper
+    Divergence(
+        area="Deferreds (`twistlike.defer`)",
+        title="`await d` inside a running asyncio loop waits on an asyncio Future",
+        text=(
+            "With an asyncio loop running, `d.__await__()` of a pending Deferred yields an "
+            "asyncio Future that the Deferred's chain settles, so that asyncio Tasks (which "
+            "reject anything else) can await it; Twisted's yields the Deferred itself, which an "
+            'asyncio Task refuses ("Task got bad yield"). `iter(d)`, `yield from d`, and '
+            "`await d` with no loop running yield the Deferred itself, as in Twisted. When the "
+            "generator of `iter(d)` is resumed after the Deferred fired with a value other "
+            "than None sent in, it returns that value (twistlike's coroutine driver resumes "
+            "from a Task a loop turn later and sends the result it took); Twisted ignores "
+            "what is sent and reads the Deferred's result."
+        ),
+    ),
+    Divergence(
+        area="Deferreds (`twistlike.defer`)",
+        title="Log namespace `twistlike.defer`",
+        text=(
+            "The two critical events of a Deferred garbage-collected with an unhandled failure "
+            '("Unhandled error in Deferred:", then the failure) have the namespace (and '
+            "stdlib logger) `twistlike.defer`; Twisted's are `twisted.internet.defer`. The "
+            "text, levels, `isError`, `log_failure` and `debugInfo` are Twisted's."
+        ),
+    ),
 )
 
 # -- services and the twistd runner ---------------------------------------------------------

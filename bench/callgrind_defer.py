@@ -1,0 +1,133 @@
+"""Instruction counts of the Deferred hot paths under valgrind (repeatable on a busy machine).
+
+Run: python bench/callgrind_defer.py [CASE ...]
+
+Each case runs in a child interpreter under ``valgrind --tool=callgrind`` twice, with
+``SMALL`` and ``LARGE`` iterations; the difference divided by ``LARGE - SMALL`` is the
+instruction count of one operation, start-up and import costs cancelled out. Cases: ``a``,
+``c`` (bench_defer.py's chains; ``a-twisted``/``c-twisted`` run them on Twisted),
+``d-asyncio``/``d-uvloop`` (await a Deferred fired by call_soon) and ``f-asyncio``/
+``f-uvloop`` (the same with an asyncio Future: the baseline).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import subprocess
+import sys
+from typing import Any
+
+SMALL = 2_000
+LARGE = 12_000
+CASES = ("a", "a-twisted", "c", "c-twisted", "d-asyncio", "f-asyncio", "d-uvloop", "f-uvloop")
+
+
+def _noop(r: Any) -> Any:
+    return r
+
+
+def _recover(f: Any) -> int:
+    return 0
+
+
+def _raise(r: Any) -> Any:
+    raise ValueError(r)
+
+
+def run_case(case: str, n: int) -> None:
+    """Run ``n`` operations of ``case`` (in the child, under valgrind)."""
+    if case.endswith("-twisted"):
+        import twisted.internet.defer as defer
+
+        case = case.removesuffix("-twisted")
+    else:
+        import twistlike.defer as defer  # type: ignore[no-redef]
+
+    Deferred: Any = defer.Deferred
+    if case == "a":
+        for i in range(n):
+            d = Deferred()
+            d.addCallback(_noop)
+            d.addCallback(_noop)
+            d.addErrback(_recover)
+            d.callback(i)
+        return
+    if case == "c":
+        for i in range(n):
+            d = Deferred()
+            d.addCallback(_raise)
+            d.addErrback(_recover)
+            d.addCallback(_noop)
+            d.callback(i)
+        return
+    kind, loopName = case.split("-")
+    loop: asyncio.AbstractEventLoop
+    if loopName == "uvloop":
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+
+    async def awaitDeferreds() -> None:
+        callSoon = asyncio.get_running_loop().call_soon
+        for i in range(n):
+            d: Any = Deferred()
+            callSoon(d.callback, i)
+            await d
+
+    async def awaitFutures() -> None:
+        running = asyncio.get_running_loop()
+        callSoon = running.call_soon
+        for i in range(n):
+            f = running.create_future()
+            callSoon(f.set_result, i)
+            await f
+
+    try:
+        loop.run_until_complete(awaitDeferreds() if kind == "d" else awaitFutures())
+    finally:
+        loop.close()
+
+
+def count(case: str, n: int) -> int:
+    """Instructions of a child running ``n`` operations of ``case``."""
+    done = subprocess.run(
+        [
+            "valgrind",
+            "--tool=callgrind",
+            "--callgrind-out-file=/dev/null",
+            sys.executable,
+            __file__,
+            "--child",
+            case,
+            str(n),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+        env={**os.environ, "PYTHONHASHSEED": "0"},
+    )
+    match = re.search(r"Collected : (\d+)", done.stderr)
+    if match is None:
+        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
+    return int(match.group(1))
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--child"]:
+        run_case(argv[1], int(argv[2]))
+        return 0
+    print("| case | instructions/op |")
+    print("|---|---:|")
+    for case in argv or CASES:
+        perOp = (count(case, LARGE) - count(case, SMALL)) / (LARGE - SMALL)
+        print(f"| {case} | {perOp:,.0f} |", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
