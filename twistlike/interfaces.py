@@ -565,3 +565,250 @@ class IStreamServerEndpoint(Interface):
 
     def listen(protocolFactory: Any) -> Deferred[Any]:
         """Start listening, and fire with an IListeningPort provider."""
+
+
+# -- UDP/process/FD interfaces (issue 13) --
+
+
+class IUDPTransport(Interface):
+    """A UDP port, as the datagram protocol on it sees it.
+
+    Twisted: twisted.internet.interfaces.IUDPTransport.
+    """
+
+    def write(packet: bytes, addr: tuple[str, int] | None = None) -> None:
+        """Send ``packet`` to ``addr`` (to the connected address when ``addr`` is None)."""
+
+    def connect(host: str, port: int) -> None:
+        """Send to and receive from ``host:port`` only (an IP address, not a name)."""
+
+    def getHost() -> IAddress:  # type: ignore[misc]
+        """Return the bound address."""
+
+    def stopListening() -> Deferred[None] | None:  # type: ignore[misc]
+        """Stop listening; the Deferred fires once the port is closed."""
+
+    def setBroadcastAllowed(enabled: bool) -> None:
+        """Allow or forbid sending to broadcast addresses (SO_BROADCAST)."""
+
+    def getBroadcastAllowed() -> bool:  # type: ignore[misc]
+        """Whether sending to broadcast addresses is allowed."""
+
+
+class IMulticastTransport(IUDPTransport):
+    """A UDP port that can join multicast groups.
+
+    Twisted: twisted.internet.interfaces.IMulticastTransport.
+    """
+
+    def getOutgoingInterface() -> str:  # type: ignore[misc]
+        """Return the IP address of the interface multicast datagrams are sent from."""
+
+    def setOutgoingInterface(addr: str) -> Deferred[int]:
+        """Send multicast datagrams from the interface with IP address ``addr``."""
+
+    def getLoopbackMode() -> bool:  # type: ignore[misc]
+        """Whether this host receives the multicast datagrams it sends."""
+
+    def setLoopbackMode(mode: bool) -> None:
+        """Set whether this host receives the multicast datagrams it sends."""
+
+    def getTTL() -> int:  # type: ignore[misc]
+        """Return the time-to-live of outgoing multicast datagrams."""
+
+    def setTTL(ttl: int) -> None:
+        """Set the time-to-live of outgoing multicast datagrams."""
+
+    def joinGroup(addr: str, interface: str = "") -> Deferred[int]:
+        """Join the multicast group ``addr`` on ``interface`` (any when empty)."""
+
+    def leaveGroup(addr: str, interface: str = "") -> Deferred[int]:
+        """Leave the multicast group ``addr`` on ``interface``."""
+
+
+class IUNIXDatagramTransport(Interface):
+    """A UNIX datagram socket that sends to any address.
+
+    Twisted: twisted.internet.interfaces.IUNIXDatagramTransport.
+    """
+
+    def write(packet: bytes, addr: str) -> None:
+        """Send ``packet`` to the socket path ``addr``."""
+
+    def getHost() -> IAddress:  # type: ignore[misc]
+        """Return the bound address."""
+
+
+class IUNIXDatagramConnectedTransport(Interface):
+    """A UNIX datagram socket connected to one peer.
+
+    Twisted: twisted.internet.interfaces.IUNIXDatagramConnectedTransport.
+    """
+
+    def write(packet: bytes) -> None:
+        """Send ``packet`` to the peer."""
+
+    def getHost() -> IAddress:  # type: ignore[misc]
+        """Return the bound address."""
+
+    def getPeer() -> IAddress:  # type: ignore[misc]
+        """Return the peer's address."""
+
+
+class IReactorUDP(Interface):
+    """A reactor that listens on UDP ports.
+
+    Twisted: twisted.internet.interfaces.IReactorUDP.
+    """
+
+    def listenUDP(
+        port: int, protocol: Any, interface: str = "", maxPacketSize: int = 8192
+    ) -> IListeningPort:
+        """Bind UDP ``port`` on ``interface`` and connect ``protocol`` to it."""
+
+
+class IReactorMulticast(Interface):
+    """A reactor that listens on UDP ports able to join multicast groups.
+
+    Twisted: twisted.internet.interfaces.IReactorMulticast.
+    """
+
+    def listenMulticast(
+        port: int,
+        protocol: Any,
+        interface: str = "",
+        maxPacketSize: int = 8192,
+        listenMultiple: bool = False,
+    ) -> IListeningPort:
+        """Bind a multicast-capable UDP ``port`` (shared with others if ``listenMultiple``)."""
+
+
+class IReactorUNIXDatagram(Interface):
+    """A reactor with UNIX datagram sockets.
+
+    Twisted: twisted.internet.interfaces.IReactorUNIXDatagram.
+    """
+
+    def connectUNIXDatagram(
+        address: str,
+        protocol: Any,
+        maxPacketSize: int = 8192,
+        mode: int = 0o666,
+        bindAddress: str | None = None,
+    ) -> Any:
+        """Connect a datagram ``protocol`` to the socket path ``address``."""
+
+    def listenUNIXDatagram(
+        address: str, protocol: Any, maxPacketSize: int = 8192, mode: int = 0o666
+    ) -> IListeningPort:
+        """Bind a UNIX datagram socket at ``address`` and connect ``protocol`` to it."""
+
+
+class IReactorProcess(Interface):
+    """A reactor that starts child processes.
+
+    Twisted: twisted.internet.interfaces.IReactorProcess.
+    """
+
+    def spawnProcess(
+        processProtocol: Any,
+        executable: str | bytes,
+        args: Sequence[str | bytes],
+        env: dict[str | bytes, str | bytes] | None = None,
+        path: str | bytes | None = None,
+        uid: int | None = None,
+        gid: int | None = None,
+        usePTY: bool = False,
+        childFDs: dict[int, int | str] | None = None,
+    ) -> IProcessTransport:
+        """Start ``executable`` with ``args``; ``processProtocol`` hears its events."""
+
+
+class IReadDescriptor(IFileDescriptor):
+    """A file descriptor the reactor tells when it can be read.
+
+    Twisted: twisted.internet.interfaces.IReadDescriptor.
+    """
+
+    def doRead() -> Failure | BaseException | None:  # type: ignore[misc]
+        """Read some data; return an exception or Failure to disconnect."""
+
+
+class IWriteDescriptor(IFileDescriptor):
+    """A file descriptor the reactor tells when it can be written.
+
+    Twisted: twisted.internet.interfaces.IWriteDescriptor.
+    """
+
+    def doWrite() -> Failure | BaseException | None:  # type: ignore[misc]
+        """Write some data; return an exception or Failure to disconnect."""
+
+
+class IReadWriteDescriptor(IReadDescriptor, IWriteDescriptor):
+    """A file descriptor the reactor tells when it can be read and written.
+
+    Twisted: twisted.internet.interfaces.IReadWriteDescriptor.
+    """
+
+
+class IReactorFDSet(Interface):
+    """A reactor that watches file descriptors for readiness.
+
+    Twisted: twisted.internet.interfaces.IReactorFDSet.
+    """
+
+    def addReader(reader: IReadDescriptor) -> None:
+        """Call ``reader.doRead()`` whenever its descriptor is readable."""
+
+    def addWriter(writer: IWriteDescriptor) -> None:
+        """Call ``writer.doWrite()`` whenever its descriptor is writable."""
+
+    def removeReader(reader: IReadDescriptor) -> None:
+        """Stop watching ``reader``."""
+
+    def removeWriter(writer: IWriteDescriptor) -> None:
+        """Stop watching ``writer``."""
+
+    def removeAll() -> list[IReadDescriptor | IWriteDescriptor]:  # type: ignore[misc]
+        """Stop watching every descriptor; return the readers and writers removed."""
+
+    def getReaders() -> list[IReadDescriptor]:  # type: ignore[misc]
+        """Return the readers being watched."""
+
+    def getWriters() -> list[IWriteDescriptor]:  # type: ignore[misc]
+        """Return the writers being watched."""
+
+
+class IReactorSocket(Interface):
+    """A reactor that adopts sockets created elsewhere (socket activation, pre-fork).
+
+    Twisted: twisted.internet.interfaces.IReactorSocket.
+    """
+
+    def adoptStreamPort(fileDescriptor: int, addressFamily: int, factory: Any) -> IListeningPort:
+        """Listen on a copy of the listening stream socket ``fileDescriptor``."""
+
+    def adoptStreamConnection(fileDescriptor: int, addressFamily: int, factory: Any) -> None:
+        """Serve a copy of the connected stream socket ``fileDescriptor`` with ``factory``."""
+
+    def adoptDatagramPort(
+        fileDescriptor: int, addressFamily: int, protocol: Any, maxPacketSize: int = 8192
+    ) -> IListeningPort:
+        """Receive on a copy of the bound datagram socket ``fileDescriptor``."""
+
+
+__all__ += [
+    "IMulticastTransport",
+    "IReactorFDSet",
+    "IReactorMulticast",
+    "IReactorProcess",
+    "IReactorSocket",
+    "IReactorUDP",
+    "IReactorUNIXDatagram",
+    "IReadDescriptor",
+    "IReadWriteDescriptor",
+    "IUDPTransport",
+    "IUNIXDatagramConnectedTransport",
+    "IUNIXDatagramTransport",
+    "IWriteDescriptor",
+]
