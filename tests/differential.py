@@ -68,14 +68,20 @@ FLAVOURS = {
 }
 
 
-def script(body: str, flavour: str) -> str:
-    """The whole program for ``body`` on ``flavour``."""
+def script(body: str, flavour: str, twisted_reactor: str | None = None) -> str:
+    """The whole program for ``body`` on ``flavour`` (on Twisted, ``twisted_reactor``'s
+    reactor module, e.g. ``"selectreactor"``, when given)."""
     imports, run = FLAVOURS[flavour]
+    if flavour == "twisted" and twisted_reactor is not None:
+        imports = (
+            f"from twisted.internet import {twisted_reactor}\n{twisted_reactor}.install()\n"
+            + imports
+        )
     epilogue = _EPILOGUE.replace("__WATCHDOG__", repr(WATCHDOG)).replace("__RUN__", run)
     return _PRELUDE.replace("__IMPORTS__", imports) + body + epilogue
 
 
-def run_all(body: str) -> dict[str, dict[str, Any]]:
+def run_all(body: str, twisted_reactor: str | None = None) -> dict[str, dict[str, Any]]:
     """Run ``body`` on every flavour at once; return each flavour's events.
 
     Raises:
@@ -83,7 +89,7 @@ def run_all(body: str) -> dict[str, dict[str, Any]]:
     """
     procs = {
         flavour: subprocess.Popen(
-            [sys.executable, "-c", script(body, flavour)],
+            [sys.executable, "-c", script(body, flavour, twisted_reactor)],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             cwd=ROOT,

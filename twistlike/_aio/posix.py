@@ -8,23 +8,35 @@ The mixin only needs the reactor's ``_state()`` (the per-loop state: ``loop``, `
 
 from __future__ import annotations
 
+import asyncio
+import os
+import socket
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from zope.interface import implementer
 
+from twistlike import error
 from twistlike._aio.datagram import (
     ConnectedUNIXDatagramPort,
     DatagramPort,
     MulticastPort,
     UNIXDatagramPort,
+    adoptDatagramSocket,
     bindUDP,
     bindUNIXDatagram,
 )
-from twistlike._aio.process import Process
+from twistlike._aio.fdset import fdsetFor
+from twistlike._aio.process import Process, PTYProcess
+from twistlike._aio.stream import Connection, Port
+from twistlike._aio.stream import _address as _streamAddress
+from twistlike._core.log import log_failure
+from twistlike.failure import Failure
 from twistlike.interfaces import (
+    IReactorFDSet,
     IReactorMulticast,
     IReactorProcess,
+    IReactorSocket,
     IReactorUDP,
     IReactorUNIXDatagram,
 )
@@ -51,7 +63,14 @@ def _checkArgs(
     return checked, env
 
 
-@implementer(IReactorUDP, IReactorMulticast, IReactorUNIXDatagram, IReactorProcess)
+@implementer(
+    IReactorUDP,
+    IReactorMulticast,
+    IReactorUNIXDatagram,
+    IReactorProcess,
+    IReactorFDSet,
+    IReactorSocket,
+)
 class PosixReactorMixin:
     """The reactor's IReactorUDP/Multicast/UNIXDatagram/Process/FDSet/Socket methods."""
 
@@ -173,8 +192,6 @@ class PosixReactorMixin:
         if usePTY:
             if childFDs is not None:
                 raise ValueError("Using childFDs is not supported with usePTY=True.")
-            from twistlike._aio.process import PTYProcess
-
             return PTYProcess(
                 self._state(),
                 processProtocol,
@@ -196,4 +213,134 @@ class PosixReactorMixin:
             uid,
             gid,
             childFDs,
+        )
+
+    # ---- IReactorFDSet ---------------------------------------------------------------------
+
+    def addReader(self, reader: Any) -> None:
+        """Call ``reader.doRead()`` whenever its descriptor is readable.
+
+        Twisted: IReactorFDSet.addReader. asyncio: ``loop.add_reader``.
+
+        Raises:
+            NotImplementedError: the loop has no add_reader (the Proactor loop).
+        """
+        fdsetFor(self._state()).addReader(reader)
+
+    def addWriter(self, writer: Any) -> None:
+        """Call ``writer.doWrite()`` whenever its descriptor is writable.
+
+        Twisted: IReactorFDSet.addWriter. asyncio: ``loop.add_writer``.
+
+        Raises:
+            NotImplementedError: the loop has no add_writer (the Proactor loop).
+        """
+        fdsetFor(self._state()).addWriter(writer)
+
+    def removeReader(self, reader: Any) -> None:
+        """Stop watching ``reader`` (nothing if it is not watched).
+
+        Twisted: IReactorFDSet.removeReader.
+        """
+        fdsetFor(self._state()).removeReader(reader)
+
+    def removeWriter(self, writer: Any) -> None:
+        """Stop watching ``writer`` (nothing if it is not watched).
+
+        Twisted: IReactorFDSet.removeWriter.
+        """
+        fdsetFor(self._state()).removeWriter(writer)
+
+    def removeAll(self) -> list[Any]:
+        """Stop watching every reader and writer; return them.
+
+        Twisted: IReactorFDSet.removeAll. Only descriptors added with addReader/addWriter
+        are listed: twistlike's own transports are asyncio's, not readers (as in Twisted's
+        asyncio reactor).
+        """
+        return fdsetFor(self._state()).removeAll()
+
+    def getReaders(self) -> list[Any]:
+        """The readers being watched. Twisted: IReactorFDSet.getReaders."""
+        return list(fdsetFor(self._state()).readers)
+
+    def getWriters(self) -> list[Any]:
+        """The writers being watched. Twisted: IReactorFDSet.getWriters."""
+        return list(fdsetFor(self._state()).writers)
+
+    # ---- IReactorSocket --------------------------------------------------------------------
+
+    def adoptStreamPort(self, fileDescriptor: int, addressFamily: int, factory: Any) -> Port:
+        """Listen on a copy of the listening stream socket ``fileDescriptor``.
+
+        Twisted: IReactorSocket.adoptStreamPort. The caller still owns (and should close)
+        ``fileDescriptor``.
+
+        Raises:
+            UnsupportedAddressFamily: not AF_INET, AF_INET6 or AF_UNIX.
+        """
+        sock = _adoptSocket(fileDescriptor, addressFamily, socket.SOCK_STREAM)
+        p = Port(sock, factory, self._state(), _streamAddress(sock.getsockname(), addressFamily))
+        p.startListening()
+        return p
+
+    def adoptStreamConnection(self, fileDescriptor: int, addressFamily: int, factory: Any) -> None:
+        """Serve a copy of the connected stream socket ``fileDescriptor`` with ``factory``.
+
+        Twisted: IReactorSocket.adoptStreamConnection. ``factory.buildProtocol(peer)`` runs
+        now (None closes the socket, as Twisted); the protocol's ``connectionMade`` follows
+        when the loop has taken the socket.
+        asyncio: ``loop.connect_accepted_socket``.
+
+        Raises:
+            UnsupportedAddressFamily: not AF_INET, AF_INET6 or AF_UNIX.
+        """
+        sock = _adoptSocket(fileDescriptor, addressFamily, socket.SOCK_STREAM)
+        state = self._state()
+        protocol = factory.buildProtocol(_streamAddress(sock.getpeername(), addressFamily))
+        if protocol is None:
+            sock.close()
+            return
+        # Divergence from Twisted: connectionMade comes a loop turn later (asyncio makes the
+        # transport in a coroutine), not before adoptStreamConnection returns.
+        conn = Connection(factory, state, protocol=protocol, family=addressFamily)
+
+        def serve(loop: asyncio.AbstractEventLoop) -> None:
+            task = loop.create_task(loop.connect_accepted_socket(lambda: conn, sock))
+            task.add_done_callback(_logTaskError)
+
+        state.onLoop(serve)
+
+    def adoptDatagramPort(
+        self, fileDescriptor: int, addressFamily: int, protocol: Any, maxPacketSize: int = 8192
+    ) -> DatagramPort:
+        """Receive on a copy of the bound datagram socket ``fileDescriptor``.
+
+        Twisted: IReactorSocket.adoptDatagramPort.
+
+        Raises:
+            UnsupportedAddressFamily: not AF_INET, AF_INET6 or AF_UNIX.
+        """
+        sock = adoptDatagramSocket(fileDescriptor, addressFamily)
+        p: DatagramPort
+        if addressFamily == socket.AF_UNIX:
+            p = UNIXDatagramPort(sock, protocol, self._state(), maxPacketSize)
+        else:
+            p = DatagramPort(sock, protocol, self._state(), maxPacketSize)
+        p.startListening()
+        return p
+
+
+def _adoptSocket(fileDescriptor: int, addressFamily: int, kind: int) -> socket.socket:
+    if addressFamily not in (socket.AF_INET, socket.AF_INET6, socket.AF_UNIX):
+        raise error.UnsupportedAddressFamily(addressFamily)
+    sock = socket.socket(addressFamily, kind, fileno=os.dup(fileDescriptor))
+    sock.setblocking(False)
+    return sock
+
+
+def _logTaskError(task: asyncio.Task[Any]) -> None:
+    if not task.cancelled() and task.exception() is not None:
+        log_failure(
+            Failure(task.exception()), "Could not adopt the connection", namespace="twistlike"
         )
