@@ -39,6 +39,13 @@ from typing import Protocol as _TypingProtocol
 
 from zope.interface import directlyProvides, implementer
 
+from twistlike._aio.posix_endpoints import (
+    AdoptedStreamServerEndpoint,
+    ProcessEndpoint,
+    StandardErrorBehavior,
+    StandardIOEndpoint,
+    posixServerFromString,
+)
 from twistlike.address import HostnameAddress
 from twistlike.defer import CancelledError, Deferred, execute, fail
 from twistlike.error import (
@@ -58,7 +65,11 @@ from twistlike.interfaces import (
 from twistlike.protocol import ClientFactory, Factory, Protocol, connectionDone
 
 __all__ = [
+    "AdoptedStreamServerEndpoint",
     "HostnameEndpoint",
+    "ProcessEndpoint",
+    "StandardErrorBehavior",
+    "StandardIOEndpoint",
     "TCP4ClientEndpoint",
     "TCP4ServerEndpoint",
     "TCP6ClientEndpoint",
@@ -968,7 +979,13 @@ def _unknownType(description: str, name: str, server: bool) -> ValueError:
 
 def serverFromString(
     reactor: Any, description: str
-) -> TCP4ServerEndpoint | TCP6ServerEndpoint | UNIXServerEndpoint:
+) -> (
+    TCP4ServerEndpoint
+    | TCP6ServerEndpoint
+    | UNIXServerEndpoint
+    | StandardIOEndpoint
+    | AdoptedStreamServerEndpoint
+):
     """Make a server endpoint from a description string.
 
     Twisted: twisted.internet.endpoints.serverFromString.
@@ -1019,6 +1036,8 @@ def serverFromString(
             backlog=_int(description, "backlog", bound.get("backlog", 50)),
             interface=bound.get("interface", "::"),
         )
+    if kind in ("systemd", "stdio"):
+        return posixServerFromString(reactor, description, kind, args, kwargs)
     raise _unknownType(description, kind.lower(), server=True)
 
 
@@ -1128,3 +1147,15 @@ def asyncio_protocol_factory(factory: Any) -> Callable[[], asyncio.Protocol]:
         return Connection(factory, reactor._state())
 
     return protocolFactory
+
+
+# The process, stdio and adopted-socket endpoints live in twistlike._aio.posix_endpoints;
+# this module is their public home.
+for _obj in (
+    AdoptedStreamServerEndpoint,
+    ProcessEndpoint,
+    StandardErrorBehavior,
+    StandardIOEndpoint,
+):
+    _obj.__module__ = __name__
+del _obj
