@@ -23,7 +23,6 @@ import errno
 import ipaddress
 import os
 import socket
-import stat
 import struct
 from collections.abc import Iterable
 from typing import Any, cast
@@ -164,6 +163,10 @@ class DatagramPort(asyncio.DatagramProtocol):
         self._state = state
         self.maxPacketSize = maxPacketSize
         self.addressFamily = sock.family
+        self._v6 = sock.family == socket.AF_INET6
+        # Hosts write() has already accepted: checking an address literal costs more than
+        # sending the datagram, and a server answers the same few peers again and again.
+        self._goodHosts: set[str] = set()
         self._transport: asyncio.DatagramTransport | None = None
         self._starting: asyncio.Task[Any] | None = None
         self._sendError: OSError | None = None
@@ -220,19 +223,18 @@ class DatagramPort(asyncio.DatagramProtocol):
             self._transport.close()
 
     def datagram_received(self, data: bytes, addr: Any) -> None:
+        if not self.connected:
+            return  # stopListening() was called: as Twisted, nothing more is read
         if len(data) > self.maxPacketSize:
             # As Twisted's recvfrom(maxPacketSize): the rest of a long datagram is dropped.
             data = data[: self.maxPacketSize]
-        if self.addressFamily == socket.AF_INET6:
+        if self._v6:
             # As Twisted: (host, port) only, without flow info and scope id.
             addr = addr[:2]
         try:
-            self._deliver(data, addr)
+            self.protocol.datagramReceived(data, addr)
         except BaseException:
             log_failure(Failure(), "Unhandled error in datagramReceived", namespace=_log_ns)
-
-    def _deliver(self, data: bytes, addr: Any) -> None:
-        self.protocol.datagramReceived(data, addr)
 
     def error_received(self, exc: Exception) -> None:
         if not isinstance(exc, OSError):
@@ -271,8 +273,10 @@ class DatagramPort(asyncio.DatagramProtocol):
 
     def _checkAddress(self, addr: Any) -> None:
         host = addr[0]
-        v4 = _isIPv4(host) or host == "<broadcast>"
-        v6 = _isIPv6(host)
+        if host in self._goodHosts:
+            return
+        v4 = host == "<broadcast>" or _isIPv4(host)
+        v6 = not v4 and _isIPv6(host)
         if not v4 and not v6:
             raise error.InvalidAddressError(
                 host, "write() only accepts IP addresses, not hostnames"
@@ -283,6 +287,9 @@ class DatagramPort(asyncio.DatagramProtocol):
             )
         if v6 and self.addressFamily == socket.AF_INET:
             raise error.InvalidAddressError(host, "IPv4 port write() called with IPv6 address")
+        if len(self._goodHosts) >= 1024:
+            self._goodHosts.clear()
+        self._goodHosts.add(host)
 
     def write(self, datagram: bytes, addr: Any = None) -> None:
         """Send one datagram to ``addr``, or to the connected address.
@@ -295,13 +302,26 @@ class DatagramPort(asyncio.DatagramProtocol):
             InvalidAddressError: ``addr`` is a host name, or of the wrong family.
             MessageLengthError: the datagram is too long to send.
         """
-        self._checkData(datagram)
         if self._connectedAddr is not None:
             assert addr in (None, self._connectedAddr)
             addr = self._connectedAddr
         else:
             assert addr is not None
-            self._checkAddress(addr)
+            if addr[0] not in self._goodHosts:
+                self._checkAddress(addr)
+        transport = self._transport
+        if transport is not None and datagram and type(datagram) is bytes:
+            # The common case, inlined: a served port sending bytes.
+            self._sending = True
+            try:
+                transport.sendto(datagram, addr)
+            finally:
+                self._sending = False
+            if self._sendError is not None:
+                exc, self._sendError = self._sendError, None
+                self._writeError(exc)
+            return
+        self._checkData(datagram)
         self._send(datagram, addr)
 
     def _send(self, datagram: bytes, addr: Any) -> None:
@@ -424,9 +444,6 @@ class DatagramPort(asyncio.DatagramProtocol):
         self.connected = 0
         self.disconnected = True
         self._state.ports.discard(self)
-        transport = self._transport
-        if transport is not None:
-            transport.pause_reading() if hasattr(transport, "pause_reading") else None
         loop = self._state.loop
         if now:
             self._connectionLost()
@@ -671,16 +688,14 @@ class ConnectedUNIXDatagramPort(UNIXDatagramPort):
         self._checkData(datagram)
         self._send(datagram, None)
 
-    def _deliver(self, data: bytes, addr: Any) -> None:
-        self.protocol.datagramReceived(data)
+    def datagram_received(self, data: bytes, addr: Any) -> None:
+        if len(data) > self.maxPacketSize:
+            data = data[: self.maxPacketSize]
+        try:
+            self.protocol.datagramReceived(data)
+        except BaseException:
+            log_failure(Failure(), "Unhandled error in datagramReceived", namespace=_log_ns)
 
     def getPeer(self) -> UNIXAddress:
         """The peer's address. Twisted: IUNIXDatagramConnectedTransport.getPeer."""
         return UNIXAddress(self.remoteaddr)
-
-
-def _isSocketPath(path: str) -> bool:
-    try:
-        return stat.S_ISSOCK(os.stat(path).st_mode)
-    except OSError:
-        return False
