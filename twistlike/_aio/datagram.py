@@ -245,7 +245,9 @@ class DatagramPort(asyncio.DatagramProtocol):
             self._sendError = exc
             return
         if exc.errno == errno.ECONNREFUSED:
-            # An ICMP "port unreachable" for an earlier datagram.
+            # An ICMP "port unreachable" for an earlier datagram. Divergence from Twisted:
+            # its epoll reactor stops the port here instead; its select reactor, like us,
+            # calls connectionRefused.
             if self._connectedAddr is not None:
                 self._refused()
             return
@@ -296,6 +298,8 @@ class DatagramPort(asyncio.DatagramProtocol):
 
         Twisted: IUDPTransport.write.
         asyncio: ``transport.sendto``.
+
+        Divergence from Twisted: returns None (Twisted returns ``socket.send``'s count).
 
         Raises:
             TypeError: ``datagram`` is not bytes (a str, for instance).
@@ -429,6 +433,8 @@ class DatagramPort(asyncio.DatagramProtocol):
         Twisted: IListeningPort.stopListening. Returns None when already stopped (as Twisted).
         """
         if not self.connected:
+            # Divergence from Twisted: also while the port is still closing (Twisted then
+            # returns a new Deferred and the first never fires).
             return None
         d: Deferred[None] = Deferred()
         self._stopDeferred = d

@@ -140,6 +140,7 @@ def fdsetFor(state: Any) -> FDSet:
     fdset = _FDSETS.get(state)
     if fdset is None:
         if state.loop is None:
+            # Divergence from Twisted: without a loop there is nothing to register with.
             raise RuntimeError(
                 "addReader/addWriter need a running event loop: call them once the reactor "
                 "runs (reactor.callWhenRunning) or inside a running asyncio loop"

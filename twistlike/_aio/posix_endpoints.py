@@ -44,6 +44,7 @@ class StandardErrorBehavior(enum.Enum):
     """What ProcessEndpoint does with the child's stderr: LOG it (the default) or DROP it.
 
     Twisted: twisted.internet.endpoints.StandardErrorBehavior (a ``constantly.Names``).
+    Divergence from Twisted: an ``enum.Enum`` (no dependency on ``constantly``).
     """
 
     LOG = "LOG"
@@ -284,6 +285,7 @@ def posixServerFromString(
             f"domain={bound['domain']!r} in endpoint description {description!r} is not an "
             "address family (INET, INET6, UNIX)"
         )
+    # Divergence from Twisted: read now, not when the endpoints module was imported.
     fds, names = _listenFDs(os.environ)
     try:
         if index is not None:

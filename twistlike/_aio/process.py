@@ -427,7 +427,8 @@ class Process:
         try:
             pid, status = os.waitpid(self._popen.pid, os.WNOHANG)
         except ChildProcessError:
-            # Someone else reaped it (a waitpid(-1) child watcher): the status is lost.
+            # Divergence from Twisted: someone else reaped it (a waitpid(-1) child watcher),
+            # so the status is lost; report a normal exit.
             pid, status = self._popen.pid, 0
         if pid == 0:
             return
@@ -669,8 +670,9 @@ class PTYProcess(Process):
     """A child process on a pseudo-terminal: its stdin, stdout and stderr are the pty.
 
     Twisted: twisted.internet.process.PTYProcess.
-    asyncio: ``pty.openpty()``; the master end is served by ``loop.connect_read_pipe`` and
-    (a duplicate of it) ``loop.connect_write_pipe``.
+    asyncio: ``pty.openpty()``; the master end is watched with ``loop.add_reader`` /
+    ``add_writer`` (:class:`_PTYChannel`): asyncio has no pty transport, and uvloop's pipe
+    transports deliver nothing from a pty's master end.
 
     As Twisted: everything the child prints arrives as ``childDataReceived(1, data)``;
     ``closeStdin``/``closeStdout``/``closeStderr`` do nothing (a pty has one channel each
@@ -736,9 +738,9 @@ class PTYProcess(Process):
             raise
         os.close(slave)
         self.pid = self._popen.pid
-        self.pipes[1] = _ReadPipe(self, 1)
-        self.pipes[0] = _WritePipe(self, 0)
-        self._parentFDs = {1: master, 0: os.dup(master)}
+        self._channel = _PTYChannel(self, master)
+        self.pipes[1] = self._channel  # type: ignore[assignment]
+        self._parentFDs = {}
         state.connections.add(self)
         state.onLoop(self._start)
         try:
@@ -746,19 +748,37 @@ class PTYProcess(Process):
         except BaseException:
             log_failure(Failure(), "Unhandled error in connectionMade", namespace=_log_ns)
 
+    def _start(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._channel.start(loop)
+        if self.status is None:
+            self._watchExit(loop)
+
     def _pipeLost(self, childFD: int) -> None:
-        pipe = self.pipes.pop(childFD, None)
-        if pipe is None:
+        if self.pipes.pop(childFD, None) is None:
             return
-        pipe.lost = True
-        # The pty is one channel: once reading ended, writing is over too.
-        for other in list(self.pipes.values()):
-            self.pipes.pop(other.childFD, None)
-            other.lost = True
-            transport = other.transport
-            if transport is not None and not transport.is_closing():
-                _abort(transport)
         self._maybeEnded()
+
+    def _shutdown(self) -> None:
+        """Reactor shutdown: close the pty (the child sees a hangup) without waiting."""
+        self._channel.close()
+
+    def pauseProducing(self) -> None:
+        """Stop reading the pty. Twisted: PTYProcess.pauseProducing."""
+        self._paused = True
+        self._channel.pause()
+
+    def resumeProducing(self) -> None:
+        """Read the pty again. Twisted: PTYProcess.resumeProducing."""
+        self._paused = False
+        self._channel.resume()
+
+    def registerProducer(self, producer: Any, streaming: bool) -> None:
+        """Not supported on a pty: the producer is stopped at once."""
+        producer.stopProducing()
+
+    def unregisterProducer(self) -> None:
+        """Nothing to unregister on a pty."""
 
     def closeStdin(self) -> None:
         """Nothing: a pty cannot be half-closed. Twisted: PTYProcess.closeStdin."""
@@ -770,8 +790,11 @@ class PTYProcess(Process):
         """Nothing: a pty cannot be half-closed. Twisted: PTYProcess.closeStderr."""
 
     def loseConnection(self) -> None:
-        """Close the pty (the child sees a hangup). Twisted: PTYProcess.loseConnection."""
-        self._shutdown()
+        """Close the pty after pending writes (the child sees a hangup).
+
+        Twisted: PTYProcess.loseConnection.
+        """
+        self._channel.closeWhenWritten()
 
     def closeChildFD(self, descriptor: int) -> None:
         """Not possible on a pty (NotImplementedError, as Twisted)."""
@@ -782,4 +805,111 @@ class PTYProcess(Process):
         Twisted."""
         if not missingOK:
             raise NotImplementedError()
-        super().writeToChild(0, data, missingOK=True)
+        if isinstance(data, str):
+            raise TypeError(f"Data must be bytes, not str: {data[:40]!r}")
+        self._channel.write(data)
+
+
+class _PTYChannel:
+    """The parent's end of a pty: reads and writes on ``loop.add_reader``/``add_writer``.
+
+    The master end delivers EIO once the child's side is closed: that is its end of file.
+    """
+
+    childFD = 1
+    transport = None  # (a pipe's attribute, read by Process)
+
+    def __init__(self, process: PTYProcess, fd: int) -> None:
+        self.process = process
+        self.fd = fd
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.buffer = bytearray()
+        self.reading = False
+        self.paused = False
+        self.closing = False
+        self.lost = False
+
+    def start(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self.lost:
+            return
+        self.loop = loop
+        os.set_blocking(self.fd, False)
+        if not self.paused:
+            self._startReading()
+        if self.buffer:
+            loop.add_writer(self.fd, self._writeReady)
+
+    def _startReading(self) -> None:
+        if self.loop is not None and not self.reading and not self.lost:
+            self.loop.add_reader(self.fd, self._readReady)
+            self.reading = True
+
+    def _stopReading(self) -> None:
+        if self.loop is not None and self.reading:
+            self.loop.remove_reader(self.fd)
+            self.reading = False
+
+    def pause(self) -> None:
+        self.paused = True
+        self._stopReading()
+
+    def resume(self) -> None:
+        self.paused = False
+        self._startReading()
+
+    def _readReady(self) -> None:
+        try:
+            data = os.read(self.fd, 65536)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            data = b""  # EIO: the child's side of the pty is closed
+        if not data:
+            self.close()
+            return
+        self.process._childData(1, data)
+
+    def write(self, data: bytes) -> None:
+        if self.lost or self.closing:
+            return
+        if not self.buffer and self.loop is not None:
+            try:
+                written = os.write(self.fd, data)
+            except (BlockingIOError, InterruptedError):
+                written = 0
+            except OSError:
+                return  # the pty is going away; reading will see it end
+            data = data[written:]
+            if not data:
+                return
+            self.loop.add_writer(self.fd, self._writeReady)
+        self.buffer += data
+
+    def _writeReady(self) -> None:
+        try:
+            written = os.write(self.fd, self.buffer)
+        except (BlockingIOError, InterruptedError):
+            return
+        except OSError:
+            written = len(self.buffer)
+        del self.buffer[:written]
+        if not self.buffer and self.loop is not None:
+            self.loop.remove_writer(self.fd)
+            if self.closing:
+                self.close()
+
+    def closeWhenWritten(self) -> None:
+        self.closing = True
+        if not self.buffer:
+            self.close()
+
+    def close(self) -> None:
+        if self.lost:
+            return
+        self.lost = True
+        self._stopReading()
+        if self.loop is not None and self.buffer:
+            self.loop.remove_writer(self.fd)
+        self.buffer.clear()
+        os.close(self.fd)
+        self.process._pipeLost(1)
