@@ -493,7 +493,7 @@ async def test_pty() -> None:
 
         def childDataReceived(self, childFD: int, data: bytes) -> None:
             super().childDataReceived(childFD, data)
-            if b"HELLO" in self.out() and not self.said:
+            if b"HELLO\r\n" in self.out() and not self.said:
                 # Only now let the child exit: a pty drops unread output when it closes.
                 self.said = True
                 self.transport.write(b"bye\n")
