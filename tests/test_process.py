@@ -203,6 +203,42 @@ reactor.addSystemEventTrigger("before", "shutdown", check, None)
     assert seen["lost"] == [0, 2]
 
 
+def test_running_child_at_shutdown() -> None:
+    """At reactor shutdown a running child's pipes close (childConnectionLost for each) and
+    the child keeps running: it is neither killed nor waited for (as Twisted)."""
+    results = run_all(
+        r"""
+import signal
+class S(ProcessProtocol):
+    def connectionMade(self):
+        events["pid"] = self.transport.pid
+    def childDataReceived(self, fd, data):
+        reactor.stop()
+    def childConnectionLost(self, fd):
+        rec("lost", fd)
+    def processExited(self, r):
+        rec("exited")
+    def processEnded(self, r):
+        rec("ended")
+
+reactor.spawnProcess(S(), sys.executable, [sys.executable, "-c",
+    "import os, time; os.write(1, b'up'); time.sleep(30)"], env=None)
+def afterwards():
+    pid = events["pid"]
+    os.kill(pid, 0)  # still running
+    events["alive"] = True
+    events["told"] = [k for k in ("exited", "ended") if k in events]
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+reactor.addSystemEventTrigger("after", "shutdown", afterwards)
+"""
+    )
+    for flavour, result in results.items():
+        assert sorted(result["lost"]) == [[0], [1], [2]], flavour
+        assert result.get("alive") is True, flavour
+        assert result["told"] == [], flavour
+
+
 def test_get_process_output_and_value() -> None:
     """utils.getProcessOutput/Value/OutputAndValue, errortoo and the stderr failure."""
     seen = run_all(
