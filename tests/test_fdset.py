@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVarTuple
 
 import pytest
 from zope.interface.verify import verifyObject  # type: ignore[import-untyped, unused-ignore]
@@ -187,3 +188,41 @@ async def test_adopt_unsupported_family() -> None:
     """Adopting a socket of an unsupported family raises UnsupportedAddressFamily."""
     with pytest.raises(error.UnsupportedAddressFamily):
         reactor.adoptStreamPort(0, 12345, Factory.forProtocol(Echo))
+
+
+_Ts = TypeVarTuple("_Ts")
+
+
+class _NoReaderLoop(asyncio.SelectorEventLoop):
+    """A loop without add_reader/add_writer, as the Windows Proactor loop is."""
+
+    def add_reader(self, fd: Any, callback: Callable[[*_Ts], object], *args: *_Ts) -> None:
+        raise NotImplementedError
+
+    def add_writer(self, fd: Any, callback: Callable[[*_Ts], object], *args: *_Ts) -> None:
+        raise NotImplementedError
+
+
+def test_loop_without_add_reader() -> None:
+    """On a loop without add_reader, addReader/addWriter raise a NotImplementedError that
+    names the loop and the docs page."""
+    a, b = socket.socketpair()
+
+    async def attempt() -> list[str]:
+        messages = []
+        reader = Reader(a)
+        for add in (reactor.addReader, reactor.addWriter):
+            with pytest.raises(NotImplementedError) as info:
+                add(reader)
+            messages.append(str(info.value))
+        assert reactor.getReaders() == [] and reactor.getWriters() == []
+        return messages
+
+    try:
+        with asyncio.Runner(loop_factory=_NoReaderLoop) as runner:
+            messages = runner.run(attempt())
+    finally:
+        a.close()
+        b.close()
+    for message in messages:
+        assert "_NoReaderLoop" in message and "udp-processes.md" in message
