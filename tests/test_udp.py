@@ -203,6 +203,21 @@ async def test_interfaces_and_host() -> None:
 
 
 @pytest.mark.asyncio
+async def test_protocol_on_two_ports() -> None:
+    """A protocol already on a port cannot start on a second (AssertionError, as Twisted),
+    and the failed port does not stay registered."""
+    proto = Collector()
+    port = reactor.listenUDP(0, proto, interface="127.0.0.1")
+    try:
+        with pytest.raises(AssertionError):
+            reactor.listenUDP(0, proto, interface="127.0.0.1")
+        assert proto.numPorts == 1
+    finally:
+        await port.stopListening()  # type: ignore[misc]
+    assert proto.stopped
+
+
+@pytest.mark.asyncio
 async def test_ipv6_and_max_packet_size() -> None:
     """IPv6 addresses come as (host, port); datagrams beyond maxPacketSize are cut."""
     server = Collector()

@@ -190,7 +190,17 @@ class DatagramPort(asyncio.DatagramProtocol):
         """Connect the protocol (``startProtocol`` runs now) and serve on the loop."""
         self.connected = 1
         self._state.ports.add(self)
-        self._connectToProtocol()
+        try:
+            self._connectToProtocol()
+        except BaseException:
+            # As Twisted, the error reaches the caller; the port does not stay open.
+            self.connected = 0
+            self.disconnected = True
+            self._state.ports.discard(self)
+            if self.socket is not None:
+                self.socket.close()
+                self.socket = None
+            raise
         self._state.onLoop(self._serve)
 
     def _connectToProtocol(self) -> None:
