@@ -576,7 +576,7 @@ class IUDPTransport(Interface):
     Twisted: twisted.internet.interfaces.IUDPTransport.
     """
 
-    def write(packet: bytes, addr: tuple[str, int] | None = None) -> None:
+    def write(packet: bytes, addr: tuple[str, int] | None) -> None:
         """Send ``packet`` to ``addr`` (to the connected address when ``addr`` is None)."""
 
     def connect(host: str, port: int) -> None:
@@ -661,9 +661,7 @@ class IReactorUDP(Interface):
     Twisted: twisted.internet.interfaces.IReactorUDP.
     """
 
-    def listenUDP(
-        port: int, protocol: Any, interface: str = "", maxPacketSize: int = 8192
-    ) -> IListeningPort:
+    def listenUDP(port: int, protocol: Any, interface: str, maxPacketSize: int) -> IListeningPort:
         """Bind UDP ``port`` on ``interface`` and connect ``protocol`` to it."""
 
 
@@ -690,16 +688,12 @@ class IReactorUNIXDatagram(Interface):
     """
 
     def connectUNIXDatagram(
-        address: str,
-        protocol: Any,
-        maxPacketSize: int = 8192,
-        mode: int = 0o666,
-        bindAddress: str | None = None,
+        address: str, protocol: Any, maxPacketSize: int, mode: int, bindAddress: str | None
     ) -> Any:
         """Connect a datagram ``protocol`` to the socket path ``address``."""
 
     def listenUNIXDatagram(
-        address: str, protocol: Any, maxPacketSize: int = 8192, mode: int = 0o666
+        address: str, protocol: Any, maxPacketSize: int, mode: int
     ) -> IListeningPort:
         """Bind a UNIX datagram socket at ``address`` and connect ``protocol`` to it."""
 
@@ -792,7 +786,7 @@ class IReactorSocket(Interface):
         """Serve a copy of the connected stream socket ``fileDescriptor`` with ``factory``."""
 
     def adoptDatagramPort(
-        fileDescriptor: int, addressFamily: int, protocol: Any, maxPacketSize: int = 8192
+        fileDescriptor: int, addressFamily: int, protocol: Any, maxPacketSize: int
     ) -> IListeningPort:
         """Receive on a copy of the bound datagram socket ``fileDescriptor``."""
 
