@@ -51,12 +51,14 @@ sys.stdout.write("\\n" + json.dumps(events) + "\\n")
 _TWISTED = """\
 from twisted.internet import reactor, error
 from twisted.internet.protocol import ProcessProtocol, DatagramProtocol, Protocol, Factory
+from twisted.internet.protocol import ConnectedDatagramProtocol
 from twisted.internet import utils
 """
 
 _TWISTLIKE = """\
 from twistlike import reactor, error
 from twistlike.protocol import ProcessProtocol, DatagramProtocol, Protocol, Factory
+from twistlike.protocol import ConnectedDatagramProtocol
 from twistlike import utils
 import uvloop
 """

@@ -368,3 +368,49 @@ async def test_adopt_datagram_port() -> None:
     # The original descriptor is still ours and still open.
     assert os.fstat(sock.fileno())
     sock.close()
+
+
+def test_unix_datagram_differential() -> None:
+    """UNIX datagram ports: the same exchange, addresses and stop order as Twisted's."""
+    seen = _same_everywhere(
+        r"""
+import shutil, tempfile
+d = tempfile.mkdtemp(prefix="tl")
+reactor.addSystemEventTrigger("after", "shutdown", shutil.rmtree, d)
+server_path, client_path = d + "/s", d + "/c"
+
+class Server(DatagramProtocol):
+    noisy = False
+    def datagramReceived(self, data, addr):
+        rec("server", "datagramReceived", data.decode(), addr == client_path)
+        self.transport.write(data.upper(), addr)
+    def stopProtocol(self):
+        rec("server", "stopProtocol")
+
+class Client(ConnectedDatagramProtocol):
+    noisy = False
+    def startProtocol(self):
+        peer = self.transport.getPeer().name
+        rec("client", "startProtocol", peer in (server_path, server_path.encode()))
+        self.transport.write(b"hi")
+    def datagramReceived(self, data):
+        rec("client", "datagramReceived", data.decode())
+        conn.stopListening().addCallback(lambda _: port.stopListening()).addCallback(done)
+    def stopProtocol(self):
+        rec("client", "stopProtocol")
+
+port = reactor.listenUNIXDatagram(server_path, Server())
+rec("server", "host", port.getHost().name in (server_path, server_path.encode()))
+conn = reactor.connectUNIXDatagram(server_path, Client(), bindAddress=client_path)
+"""
+    )
+    assert seen["client"] == [
+        ["startProtocol", True],
+        ["datagramReceived", "HI"],
+        ["stopProtocol"],
+    ]
+    assert seen["server"] == [
+        ["host", True],
+        ["datagramReceived", "hi", True],
+        ["stopProtocol"],
+    ]
