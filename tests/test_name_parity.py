@@ -289,16 +289,16 @@ def test_reactor_declares_what_it_implements() -> None:
 def test_a_listed_name_fails_with_its_reason() -> None:
     """Importing a listed-missing name raises an ImportError naming it, the reason and
     docs/missing.md; other missing names stay plain AttributeErrors."""
-    import twistlike.protocol
+    import twistlike.address
     from twistlike._porting.missing import MissingNameError
 
-    missing = "DatagramProtocol"  # (by name: the type checker knows it does not exist)
-    with pytest.raises(MissingNameError, match=r"DatagramProtocol .*issue 13.*docs/missing\.md"):
-        getattr(twistlike.protocol, missing)
-    with pytest.raises(MissingNameError, match=r"issue 13"):
-        exec("from twistlike.protocol import DatagramProtocol", {})
-    assert not hasattr(twistlike.protocol, "NoSuchName")
-    attribute = "listenUDP"
-    with pytest.raises(AttributeError, match=r"listenUDP: in progress: issue 13"):
+    missing = "platform"  # (by name: the type checker knows it does not exist)
+    with pytest.raises(MissingNameError, match=r"platform .*not provided.*docs/missing\.md"):
+        getattr(twistlike.address, missing)
+    with pytest.raises(MissingNameError, match=r"sys\.platform"):
+        exec("from twistlike.address import platform", {})
+    assert not hasattr(twistlike.address, "NoSuchName")
+    attribute = "installNameResolver"
+    with pytest.raises(AttributeError, match=r"installNameResolver: not provided"):
         getattr(twistlike.reactor, attribute)
     assert not hasattr(twistlike.reactor, "noSuchAttribute")

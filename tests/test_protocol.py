@@ -246,6 +246,10 @@ def test_consumer_adapts_to_protocol() -> None:
 def test_protocol_all_is_complete() -> None:
     """__all__ lists the public names the module defines."""
     assert set(protocol.__all__) == {
+        "AbstractDatagramProtocol",
+        "ConnectedDatagramProtocol",
+        "DatagramProtocol",
+        "ProcessProtocol",
         "BaseProtocol",
         "ClientCreator",
         "ClientFactory",

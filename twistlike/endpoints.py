@@ -41,6 +41,13 @@ from zope.interface import directlyProvides, implementer
 
 from twistlike._aio import loopstate
 from twistlike._aio import tlsendpoints as _tls
+from twistlike._aio.posix_endpoints import (
+    AdoptedStreamServerEndpoint,
+    ProcessEndpoint,
+    StandardErrorBehavior,
+    StandardIOEndpoint,
+    posixServerFromString,
+)
 from twistlike._aio.tlsendpoints import wrapClientTLS, wrapServerTLS
 from twistlike._core.addresses import is_ipv6_address
 from twistlike.address import HostnameAddress
@@ -62,9 +69,13 @@ from twistlike.interfaces import (
 from twistlike.protocol import ClientFactory, Factory, Protocol, connectionDone
 
 __all__ = [
+    "AdoptedStreamServerEndpoint",
     "HostnameEndpoint",
+    "ProcessEndpoint",
     "SSL4ClientEndpoint",
     "SSL4ServerEndpoint",
+    "StandardErrorBehavior",
+    "StandardIOEndpoint",
     "TCP4ClientEndpoint",
     "TCP4ServerEndpoint",
     "TCP6ClientEndpoint",
@@ -1050,7 +1061,14 @@ def _unknownType(description: str, name: str, server: bool) -> ValueError:
 
 def serverFromString(
     reactor: Any, description: str
-) -> TCP4ServerEndpoint | TCP6ServerEndpoint | UNIXServerEndpoint | SSL4ServerEndpoint:
+) -> (
+    TCP4ServerEndpoint
+    | TCP6ServerEndpoint
+    | UNIXServerEndpoint
+    | SSL4ServerEndpoint
+    | StandardIOEndpoint
+    | AdoptedStreamServerEndpoint
+):
     """Make a server endpoint from a description string.
 
     Twisted: twisted.internet.endpoints.serverFromString.
@@ -1123,6 +1141,8 @@ def serverFromString(
             backlog=_int(description, "backlog", bound.get("backlog", 50)),
             interface=bound.get("interface", "::"),
         )
+    if kind in ("systemd", "stdio"):
+        return posixServerFromString(reactor, description, kind, args, kwargs)
     raise _unknownType(description, kind.lower(), server=True)
 
 
@@ -1298,3 +1318,15 @@ if not TYPE_CHECKING:
         from twistlike._porting.missing import missing_name_error
 
         raise missing_name_error(__name__, name)
+
+
+# The process, stdio and adopted-socket endpoints live in twistlike._aio.posix_endpoints;
+# this module is their public home.
+for _obj in (
+    AdoptedStreamServerEndpoint,
+    ProcessEndpoint,
+    StandardErrorBehavior,
+    StandardIOEndpoint,
+):
+    _obj.__module__ = __name__
+del _obj

@@ -36,6 +36,7 @@ from twistlike.failure import Failure
 from twistlike.interfaces import (
     IConsumer,
     ILoggingContext,
+    IProcessProtocol,
     IProtocol,
     IProtocolFactory,
     ITransport,
@@ -644,3 +645,219 @@ if not TYPE_CHECKING:
         from twistlike._porting.missing import missing_name_error
 
         raise missing_name_error(__name__, name)
+
+# -- datagram and process protocols (issue 13) -------------------------------------------------
+
+
+class AbstractDatagramProtocol:
+    """The base of datagram protocols: started by the first port using it, stopped by the last.
+
+    Call order, per protocol instance::
+
+        makeConnection -> doStart [-> startProtocol] [-> datagramReceived*]
+            -> doStop [-> stopProtocol]
+
+    Attributes:
+        transport: The port (IUDPTransport) this protocol is on, or None.
+        numPorts: How many ports use the protocol now.
+        noisy: Whether starting and stopping is logged (INFO, logger ``"twistlike.protocol"``).
+
+    Twisted: twisted.internet.protocol.AbstractDatagramProtocol.
+    """
+
+    transport: Any = None
+    numPorts = 0
+    noisy = True
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["transport"] = None
+        return state
+
+    def doStart(self) -> None:
+        """Count one more port; call ``startProtocol`` for the first one.
+
+        Twisted: twisted.internet.protocol.AbstractDatagramProtocol.doStart.
+        """
+        if not self.numPorts:
+            if self.noisy:
+                _loggerFor(self).info("Starting protocol {protocol}", protocol=self)
+            self.startProtocol()
+        self.numPorts = self.numPorts + 1
+
+    def doStop(self) -> None:
+        """Count one port less, forget the transport; call ``stopProtocol`` for the last one.
+
+        Twisted: twisted.internet.protocol.AbstractDatagramProtocol.doStop.
+
+        Raises:
+            AssertionError: no port was using the protocol (as Twisted).
+        """
+        assert self.numPorts > 0
+        self.numPorts = self.numPorts - 1
+        self.transport = None
+        if not self.numPorts:
+            if self.noisy:
+                _loggerFor(self).info("Stopping protocol {protocol}", protocol=self)
+            self.stopProtocol()
+
+    def startProtocol(self) -> None:
+        """Called once when the first port starts using the protocol; override it.
+
+        Twisted: twisted.internet.protocol.AbstractDatagramProtocol.startProtocol.
+        """
+
+    def stopProtocol(self) -> None:
+        """Called once after the last port stopped using the protocol; override it.
+
+        Twisted: twisted.internet.protocol.AbstractDatagramProtocol.stopProtocol.
+        """
+
+    def makeConnection(self, transport: Any) -> None:
+        """Attach to ``transport`` and call ``doStart``.
+
+        Twisted: twisted.internet.protocol.AbstractDatagramProtocol.makeConnection.
+
+        Raises:
+            AssertionError: the protocol already has a transport (as Twisted).
+        """
+        assert self.transport is None
+        self.transport = transport
+        self.doStart()
+
+    def datagramReceived(self, datagram: bytes, addr: Any) -> None:
+        """One datagram arrived from ``addr``; override it.
+
+        Twisted: twisted.internet.protocol.AbstractDatagramProtocol.datagramReceived.
+        """
+
+
+@implementer(ILoggingContext)
+class DatagramProtocol(AbstractDatagramProtocol):
+    """The base class for UDP protocols: override ``datagramReceived``.
+
+    Twisted: twisted.internet.protocol.DatagramProtocol.
+    """
+
+    def logPrefix(self) -> str:
+        """Return the class name, to tag log messages about this protocol.
+
+        Twisted: twisted.internet.protocol.DatagramProtocol.logPrefix.
+        """
+        return self.__class__.__name__
+
+    def connectionRefused(self) -> None:
+        """A datagram sent on a connected port was refused (an ICMP error); override it.
+
+        The refusal reports a *previous* write: the kernel learns of it asynchronously.
+
+        Twisted: twisted.internet.protocol.DatagramProtocol.connectionRefused.
+        """
+
+
+class ConnectedDatagramProtocol(DatagramProtocol):
+    """A datagram protocol for connected transports (no address with each datagram).
+
+    Twisted: twisted.internet.protocol.ConnectedDatagramProtocol.
+    """
+
+    def datagramReceived(self, datagram: bytes) -> None:  # type: ignore[override]
+        """One datagram arrived from the connected peer; override it.
+
+        Twisted: twisted.internet.protocol.ConnectedDatagramProtocol.datagramReceived.
+        """
+
+    def connectionFailed(self, failure: Failure) -> None:
+        """Connecting failed; override it.
+
+        Twisted: twisted.internet.protocol.ConnectedDatagramProtocol.connectionFailed.
+        """
+
+
+@implementer(IProcessProtocol)
+class ProcessProtocol(BaseProtocol):
+    """The base class for child-process protocols; dispatches fds 0, 1 and 2 by name.
+
+    Call order, per process::
+
+        makeConnection -> connectionMade [-> childDataReceived(fd)*]
+            [-> childConnectionLost(fd)* and processExited, in any order]
+            -> processEnded
+
+    ``processEnded`` comes last: after the process exited *and* every pipe to it closed.
+
+    Twisted: twisted.internet.protocol.ProcessProtocol.
+    """
+
+    def childDataReceived(self, childFD: int, data: bytes) -> None:
+        """The child wrote ``data`` on ``childFD``; fd 1 goes to ``outReceived``, 2 to
+        ``errReceived``.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.childDataReceived.
+        """
+        if childFD == 1:
+            self.outReceived(data)
+        elif childFD == 2:
+            self.errReceived(data)
+
+    def outReceived(self, data: bytes) -> None:
+        """The child wrote ``data`` to its stdout; override it.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.outReceived.
+        """
+
+    def errReceived(self, data: bytes) -> None:
+        """The child wrote ``data`` to its stderr; override it.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.errReceived.
+        """
+
+    def childConnectionLost(self, childFD: int) -> None:
+        """The pipe of ``childFD`` closed; fds 0, 1, 2 go to the ``in/out/errConnectionLost``.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.childConnectionLost.
+        """
+        if childFD == 0:
+            self.inConnectionLost()
+        elif childFD == 1:
+            self.outConnectionLost()
+        elif childFD == 2:
+            self.errConnectionLost()
+
+    def inConnectionLost(self) -> None:
+        """The child's stdin closed; override it.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.inConnectionLost.
+        """
+
+    def outConnectionLost(self) -> None:
+        """The child's stdout closed; override it.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.outConnectionLost.
+        """
+
+    def errConnectionLost(self) -> None:
+        """The child's stderr closed; override it.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.errConnectionLost.
+        """
+
+    def processExited(self, reason: Failure) -> None:
+        """The child exited (ProcessDone or ProcessTerminated); pipes may still be open.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.processExited.
+        """
+
+    def processEnded(self, reason: Failure) -> None:
+        """The child exited and every pipe to it is closed; the last call.
+
+        Twisted: twisted.internet.protocol.ProcessProtocol.processEnded.
+        """
+
+
+__all__ += [
+    "AbstractDatagramProtocol",
+    "ConnectedDatagramProtocol",
+    "DatagramProtocol",
+    "ProcessProtocol",
+]

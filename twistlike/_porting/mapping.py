@@ -109,7 +109,43 @@ _TLS: tuple[ModuleMapping, ...] = (
 )
 
 # -- UDP, processes, stdio, file descriptors (utils, stdio) -----------------------------------
-_POSIX: tuple[ModuleMapping, ...] = ()
+_POSIX: tuple[ModuleMapping, ...] = (
+    ModuleMapping("twisted.internet.utils", "twistlike.utils", docs="udp-processes.md"),
+    ModuleMapping("twisted.internet.stdio", "twistlike.stdio", docs="udp-processes.md"),
+    ModuleMapping(
+        "twisted.internet.udp",
+        None,
+        reason="Twisted's implementation module of UDP ports (its docstring says not to use "
+        "it directly); ports come from the reactor",
+        alternative="reactor.listenUDP / listenMulticast / adoptDatagramPort",
+        docs="udp-processes.md",
+    ),
+    ModuleMapping(
+        "twisted.internet.process",
+        None,
+        reason="Twisted's implementation module of child processes; processes come from "
+        "the reactor",
+        alternative="reactor.spawnProcess, twistlike.utils, endpoints.ProcessEndpoint",
+        docs="udp-processes.md",
+    ),
+    ModuleMapping(
+        "twisted.internet.fdesc",
+        None,
+        reason="helpers for reading and writing raw descriptors; twistlike leaves I/O to "
+        "asyncio's transports",
+        alternative="os.set_blocking, loop.connect_read_pipe / connect_write_pipe, "
+        "reactor.addReader",
+        docs="udp-processes.md",
+    ),
+    ModuleMapping(
+        "twisted.python.systemd",
+        None,
+        reason="ListenFDs is not provided; the systemd: server description reads "
+        "LISTEN_PID/LISTEN_FDS/LISTEN_FDNAMES itself",
+        alternative='endpoints.serverFromString(reactor, "systemd:domain=INET:index=0")',
+        docs="udp-processes.md",
+    ),
+)
 
 # -- twisted.web (web/) -----------------------------------------------------------------------
 _WEB: tuple[ModuleMapping, ...] = (
@@ -451,11 +487,6 @@ _UNSUPPORTED: tuple[ModuleMapping, ...] = (
         "twisted.python.syslog",
         "the syslog observer is not provided",
         "logging.handlers.SysLogHandler",
-    ),
-    _no(
-        "twisted.python.systemd",
-        "systemd socket activation helpers are not provided",
-        "socket.socket(fileno=3) from LISTEN_FDS, served with asyncio's create_server(sock=...)",
     ),
     _no(
         "twisted.python.threadable",

@@ -98,12 +98,9 @@ MISSING_NAMES.update(
         },
     }
 )
-_TLS = "in progress: issue 12 (TLS)"
-_POSIX = "in progress: issue 13 (UDP, processes, stdio, file descriptors)"
-_LIFECYCLE = "in progress: issue 10 (lifecycle and threads)"
-_FD = (
-    "not provided: twistlike never reads or writes file descriptors itself (asyncio does); "
-    + _POSIX
+_IOSIM_TLS = (
+    "not provided: twistlike's FakeTransport.startTLS runs real TLS over ssl.MemoryBIO "
+    "(docs/tls.md), so Twisted's simulated negotiation object has no counterpart"
 )
 _SELECT_LOOP = (
     "not provided: an internal of Twisted's select-loop reactors; the asyncio loop runs "
@@ -125,21 +122,6 @@ _FIDELITY_MISSING: dict[str, dict[str, str]] = {
         "Failure.stack": "deprecated in Twisted 24.10 (always empty)",
     },
     "twisted.internet.reactor": {
-        "addReader": _FD,
-        "addWriter": _FD,
-        "removeReader": _FD,
-        "removeWriter": _FD,
-        "getReaders": _FD,
-        "getWriters": _FD,
-        "removeAll": _FD,
-        "adoptDatagramPort": _POSIX,
-        "adoptStreamConnection": _POSIX,
-        "adoptStreamPort": _POSIX,
-        "listenUDP": _POSIX,
-        "listenMulticast": _POSIX,
-        "listenUNIXDatagram": _POSIX,
-        "connectUNIXDatagram": _POSIX,
-        "spawnProcess": _POSIX,
         "installNameResolver": "not provided: names are resolved by the loop's getaddrinfo",
         "installResolver": "not provided: names are resolved by the loop's getaddrinfo",
         "nameResolver": "not provided: names are resolved by the loop's getaddrinfo",
@@ -165,18 +147,8 @@ _FIDELITY_MISSING: dict[str, dict[str, str]] = {
     "twisted.internet.task": {
         "LoopingCall.deferred": "deprecated in Twisted (use the Deferred start() returns)",
     },
-    "twisted.internet.protocol": {
-        "AbstractDatagramProtocol": _POSIX,
-        "DatagramProtocol": _POSIX,
-        "ConnectedDatagramProtocol": _POSIX,
-        "ProcessProtocol": _POSIX,
-    },
-    "twisted.internet.endpoints": {
-        "AdoptedStreamServerEndpoint": _POSIX,
-        "ProcessEndpoint": _POSIX,
-        "StandardErrorBehavior": _POSIX,
-        "StandardIOEndpoint": _POSIX,
-    },
+    "twisted.internet.protocol": {},
+    "twisted.internet.endpoints": {},
     "twisted.internet.interfaces": {
         "Failure": "import it from twistlike.failure (Twisted imports it for annotations)",
         "Binding": "not provided: a typing NewType of Twisted's annotations",
@@ -208,8 +180,8 @@ _FIDELITY_MISSING: dict[str, dict[str, str]] = {
         "TCP4ClientEndpoint": "import it from twistlike.endpoints",
         "TCP4ServerEndpoint": "import it from twistlike.endpoints",
         "Failure.stack": "deprecated in Twisted 24.10 (always empty)",
-        "TLSNegotiation": _TLS,
-        "FakeTransport.tls": _TLS,
+        "TLSNegotiation": _IOSIM_TLS,
+        "FakeTransport.tls": _IOSIM_TLS,
     },
     "twisted.trial.unittest": {
         "PyUnitResultAdapter": "not provided: twistlike.trial runs under pytest or unittest's "
@@ -291,7 +263,23 @@ _M_ACCEPTABLE = (
     "not provided: the ALPN protocols come from the TLS context (twistlike.ssl), not the Site"
 )
 _M_NOQUEUE = "not provided: deprecated in Twisted (a no-op kept for old callers)"
+_M_STDIO = (
+    "not provided: twistlike's StandardIO delivers to its protocol directly; it is no "
+    "process transport, so it has no child* callbacks"
+)
+_M_ENUM = (
+    "not provided: StandardErrorBehavior is an enum.Enum (iterate it, or index it by name) "
+    "instead of a constantly container"
+)
 _MEMBERS_MISSING: dict[str, dict[str, str]] = {
+    "twisted.internet.endpoints": {
+        "StandardErrorBehavior.iterconstants": _M_ENUM,
+        "StandardErrorBehavior.lookupByName": _M_ENUM,
+    },
+    "twisted.internet.stdio": {
+        "StandardIO.childConnectionLost": _M_STDIO,
+        "StandardIO.childDataReceived": _M_STDIO,
+    },
     "twisted.application.internet": {
         "MulticastServer.volatile": _M_VOLATILE,
         "SSLClient.volatile": _M_VOLATILE,
