@@ -376,7 +376,8 @@ def test_load_application(tmp_path: Any) -> None:
         "seen_name = __name__\n"
     )
     app = l_service.loadApplication(str(tac), "python")
-    assert l_service.IService(app).name == "from-file"
+    service: Any = l_service.IService(app)  # (an adapter: its attributes are the service's)
+    assert service.name == "from-file"
     with pytest.raises(ValueError, match="pickle"):
         l_service.loadApplication(str(tac), "pickle")
     empty = tmp_path / "empty.tac"
@@ -420,7 +421,7 @@ def test_example_echo_tac_builds_a_tcp_server(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setenv("ECHO_PORT", "9999")
     path = Path(__file__).resolve().parent.parent / "examples" / "echo.tac"
     app = l_service.loadApplication(str(path), "python")
-    root = l_service.IService(app)
+    root: Any = l_service.IService(app)
     (server,) = list(root)
     assert isinstance(server, l_internet.TCPServer)
     assert server.args[0] == 9999

@@ -52,7 +52,7 @@ class _PauseableMixin:
     buffered, then lets the transport read again.
     """
 
-    paused = False
+    paused: bool = False
     transport: Any
 
     if TYPE_CHECKING:
@@ -111,7 +111,7 @@ class LineReceiver(Protocol, _PauseableMixin):
     Twisted: twisted.protocols.basic.LineReceiver.
     """
 
-    line_mode = 1
+    line_mode: int = 1
     delimiter = b"\r\n"
     MAX_LENGTH = 16384
 
@@ -723,7 +723,7 @@ class NetstringReceiver(Protocol, _ChunkStash):
     """
 
     MAX_LENGTH = 99999
-    brokenPeer = 0
+    brokenPeer: int = 0
 
     _PARSING_LENGTH = 0
     _PARSING_PAYLOAD = 1
@@ -900,7 +900,7 @@ class StatefulStringProtocol:
     Twisted: twisted.protocols.basic.StatefulStringProtocol.
     """
 
-    state = "init"
+    state: str = "init"
     transport: Any
 
     def stringReceived(self, string: bytes) -> None:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from zope.interface import Attribute, Interface  # type: ignore[import-untyped, unused-ignore]
+from twistlike._core.zi import Attribute, Interface
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -134,14 +134,14 @@ class IReactorTCP(Interface):
     Twisted: twisted.internet.interfaces.IReactorTCP.
     """
 
-    def listenTCP(port: int, factory: Any, backlog: int = 50, interface: str = "") -> Any:
+    def listenTCP(port: int, factory: Any, backlog: int = 50, interface: str = "") -> Any:  # type: ignore[misc]
         """Listen on TCP ``port`` and serve each connection with a protocol from ``factory``.
 
         Returns an IListeningPort provider; raises CannotListenError if binding fails.
         ``interface`` is the local address to bind (``""``: all IPv4 addresses).
         """
 
-    def connectTCP(
+    def connectTCP(  # type: ignore[misc]
         host: str,
         port: int,
         factory: Any,
@@ -160,10 +160,10 @@ class IReactorUNIX(Interface):
     Twisted: twisted.internet.interfaces.IReactorUNIX.
     """
 
-    def connectUNIX(address: str, factory: Any, timeout: float = 30, checkPID: bool = False) -> Any:
+    def connectUNIX(address: str, factory: Any, timeout: float = 30, checkPID: bool = False) -> Any:  # type: ignore[misc]
         """Connect to the UNIX socket at path ``address``; returns an IConnector provider."""
 
-    def listenUNIX(
+    def listenUNIX(  # type: ignore[misc]
         address: str,
         factory: Any,
         backlog: int = 50,
@@ -182,7 +182,7 @@ class IReactorTime(Interface):
     def seconds() -> float:  # type: ignore[misc]
         """Return the current time in seconds since the epoch."""
 
-    def callLater(
+    def callLater(  # type: ignore[misc]
         delay: float, callable: Callable[..., Any], *args: object, **kwargs: object
     ) -> Any:
         """Call ``callable(*args, **kwargs)`` after ``delay`` seconds.
@@ -206,10 +206,10 @@ class IDelayedCall(Interface):
     def cancel() -> None:  # type: ignore[misc]
         """Cancel the call; AlreadyCalled or AlreadyCancelled if it is not pending."""
 
-    def delay(secondsLater: float) -> None:
+    def delay(secondsLater: float) -> None:  # type: ignore[misc]
         """Move the call ``secondsLater`` seconds later than it is now scheduled."""
 
-    def reset(secondsFromNow: float) -> None:
+    def reset(secondsFromNow: float) -> None:  # type: ignore[misc]
         """Reschedule the call to run ``secondsFromNow`` seconds from now."""
 
     def active() -> bool:  # type: ignore[misc]
@@ -222,7 +222,7 @@ class IReactorFromThreads(Interface):
     Twisted: twisted.internet.interfaces.IReactorFromThreads.
     """
 
-    def callFromThread(callable: Callable[..., Any], *args: object, **kwargs: object) -> None:
+    def callFromThread(callable: Callable[..., Any], *args: object, **kwargs: object) -> None:  # type: ignore[misc]
         """Run ``callable(*args, **kwargs)`` in the reactor's thread; callable from any thread."""
 
 
@@ -232,7 +232,7 @@ class IReactorInThreads(Interface):
     Twisted: twisted.internet.interfaces.IReactorInThreads.
     """
 
-    def callInThread(callable: Callable[..., Any], *args: object, **kwargs: object) -> None:
+    def callInThread(callable: Callable[..., Any], *args: object, **kwargs: object) -> None:  # type: ignore[misc]
         """Run ``callable(*args, **kwargs)`` in a worker thread."""
 
 
@@ -245,7 +245,7 @@ class IReactorThreads(IReactorFromThreads, IReactorInThreads):
     def getThreadPool() -> Executor | Any:  # type: ignore[misc]
         """Return the pool that ``callInThread`` uses, creating it if needed."""
 
-    def suggestThreadPoolSize(size: int) -> None:
+    def suggestThreadPoolSize(size: int) -> None:  # type: ignore[misc]
         """Suggest how many worker threads the pool should have."""
 
 
@@ -255,9 +255,11 @@ class IReactorCore(Interface):
     Twisted: twisted.internet.interfaces.IReactorCore.
     """
 
-    running = Attribute("True from during startup until during shutdown, False otherwise.")
+    running: Attribute = Attribute(
+        "True from during startup until during shutdown, False otherwise."
+    )
 
-    def resolve(name: str, timeout: Sequence[int] = (1, 3, 11, 45)) -> Deferred[str]:
+    def resolve(name: str, timeout: Sequence[int] = (1, 3, 11, 45)) -> Deferred[str]:  # type: ignore[misc]
         """Resolve host name ``name`` to one IPv4 address."""
 
     def run() -> None:  # type: ignore[misc]
@@ -269,13 +271,13 @@ class IReactorCore(Interface):
     def crash() -> None:  # type: ignore[misc]
         """Stop the event loop at once, without firing any system events."""
 
-    def iterate(delay: float) -> None:
+    def iterate(delay: float) -> None:  # type: ignore[misc]
         """Run one iteration of the event loop, waiting at most ``delay`` seconds."""
 
-    def fireSystemEvent(eventType: str) -> None:
+    def fireSystemEvent(eventType: str) -> None:  # type: ignore[misc]
         """Fire the system event ``eventType`` (``"startup"``, ``"shutdown"``, ...)."""
 
-    def addSystemEventTrigger(
+    def addSystemEventTrigger(  # type: ignore[misc]
         phase: str,
         eventType: str,
         callable: Callable[..., Any],
@@ -291,7 +293,7 @@ class IReactorCore(Interface):
     def removeSystemEventTrigger(triggerID: Any) -> None:
         """Remove a trigger that ``addSystemEventTrigger`` added."""
 
-    def callWhenRunning(callable: Callable[..., Any], *args: object, **kwargs: object) -> Any:
+    def callWhenRunning(callable: Callable[..., Any], *args: object, **kwargs: object) -> Any:  # type: ignore[misc]
         """Call ``callable`` now if the reactor runs, else once it has started.
 
         Returns None if it was called, else a trigger identifier.
@@ -333,7 +335,7 @@ class IFileDescriptor(ILoggingContext):
     def fileno() -> int:  # type: ignore[misc]
         """Return the file descriptor number, or -1 once it is no longer valid."""
 
-    def connectionLost(reason: Failure) -> None:
+    def connectionLost(reason: Failure) -> None:  # type: ignore[misc]
         """The descriptor's connection was lost for ``reason``."""
 
 
@@ -343,10 +345,10 @@ class IHalfCloseableDescriptor(Interface):
     Twisted: twisted.internet.interfaces.IHalfCloseableDescriptor.
     """
 
-    def writeConnectionLost(reason: Failure) -> None:
+    def writeConnectionLost(reason: Failure) -> None:  # type: ignore[misc]
         """The write direction was closed for ``reason``."""
 
-    def readConnectionLost(reason: Failure) -> None:
+    def readConnectionLost(reason: Failure) -> None:  # type: ignore[misc]
         """The read direction was closed for ``reason``."""
 
 
@@ -370,7 +372,7 @@ class IConsumer(Interface):
     def unregisterProducer() -> None:  # type: ignore[misc]
         """Forget the registered producer."""
 
-    def write(data: bytes) -> None:
+    def write(data: bytes) -> None:  # type: ignore[misc]
         """Take ``data``; the producer may be paused if it comes too fast."""
 
 
@@ -418,10 +420,10 @@ class IProtocol(Interface):
     Twisted: twisted.internet.interfaces.IProtocol.
     """
 
-    def dataReceived(data: bytes) -> None:
+    def dataReceived(data: bytes) -> None:  # type: ignore[misc]
         """Bytes arrived; they may be any part of a message, so buffer what is incomplete."""
 
-    def connectionLost(reason: Failure) -> None:
+    def connectionLost(reason: Failure) -> None:  # type: ignore[misc]
         """The connection ended for ``reason`` (ConnectionDone when it was clean)."""
 
     def makeConnection(transport: Any) -> None:
@@ -440,16 +442,16 @@ class IProcessProtocol(Interface):
     def makeConnection(process: Any) -> None:
         """Attach to the process transport ``process``."""
 
-    def childDataReceived(childFD: int, data: bytes) -> None:
+    def childDataReceived(childFD: int, data: bytes) -> None:  # type: ignore[misc]
         """The child wrote ``data`` to its file descriptor ``childFD``."""
 
-    def childConnectionLost(childFD: int) -> None:
+    def childConnectionLost(childFD: int) -> None:  # type: ignore[misc]
         """The child's file descriptor ``childFD`` was closed."""
 
-    def processExited(reason: Failure) -> None:
+    def processExited(reason: Failure) -> None:  # type: ignore[misc]
         """The child exited (its descriptors may still be open)."""
 
-    def processEnded(reason: Failure) -> None:
+    def processEnded(reason: Failure) -> None:  # type: ignore[misc]
         """The child exited and all its descriptors are closed."""
 
 
@@ -504,7 +506,7 @@ class ITransport(Interface):
     Twisted: twisted.internet.interfaces.ITransport.
     """
 
-    def write(data: bytes) -> None:
+    def write(data: bytes) -> None:  # type: ignore[misc]
         """Send ``data`` (bytes) to the peer, eventually and in order."""
 
     def writeSequence(data: Iterable[bytes]) -> None:
@@ -535,13 +537,13 @@ class ITCPTransport(ITransport):
     def getTcpNoDelay() -> bool:  # type: ignore[misc]
         """Return whether TCP_NODELAY (Nagle's algorithm off) is set."""
 
-    def setTcpNoDelay(enabled: bool) -> None:
+    def setTcpNoDelay(enabled: bool) -> None:  # type: ignore[misc]
         """Set or clear TCP_NODELAY."""
 
     def getTcpKeepAlive() -> bool:  # type: ignore[misc]
         """Return whether SO_KEEPALIVE is set."""
 
-    def setTcpKeepAlive(enabled: bool) -> None:
+    def setTcpKeepAlive(enabled: bool) -> None:  # type: ignore[misc]
         """Set or clear SO_KEEPALIVE."""
 
 
@@ -551,7 +553,7 @@ class IUNIXTransport(ITransport):
     Twisted: twisted.internet.interfaces.IUNIXTransport.
     """
 
-    def sendFileDescriptor(descriptor: int) -> None:
+    def sendFileDescriptor(descriptor: int) -> None:  # type: ignore[misc]
         """Send the file descriptor ``descriptor`` along with the next bytes written."""
 
 
@@ -561,7 +563,7 @@ class IProcessTransport(ITransport):
     Twisted: twisted.internet.interfaces.IProcessTransport.
     """
 
-    pid = Attribute("The child's process id, or None once it has exited.")
+    pid: Attribute = Attribute("The child's process id, or None once it has exited.")
 
     def closeStdin() -> None:  # type: ignore[misc]
         """Close the child's standard input."""
@@ -572,13 +574,13 @@ class IProcessTransport(ITransport):
     def closeStderr() -> None:  # type: ignore[misc]
         """Close the child's standard error."""
 
-    def closeChildFD(descriptor: int) -> None:
+    def closeChildFD(descriptor: int) -> None:  # type: ignore[misc]
         """Close the child's file descriptor ``descriptor``."""
 
-    def writeToChild(childFD: int, data: bytes) -> None:
+    def writeToChild(childFD: int, data: bytes) -> None:  # type: ignore[misc]
         """Write ``data`` to the child's file descriptor ``childFD``."""
 
-    def signalProcess(signalID: str | int) -> None:
+    def signalProcess(signalID: str | int) -> None:  # type: ignore[misc]
         """Send the child a signal (a number, or ``"KILL"``, ``"TERM"``, ``"INT"``)."""
 
 
@@ -619,7 +621,7 @@ class IResolverSimple(Interface):
     Twisted: twisted.internet.interfaces.IResolverSimple.
     """
 
-    def getHostByName(name: str, timeout: Sequence[int] = ()) -> Deferred[str]:
+    def getHostByName(name: str, timeout: Sequence[int] = ()) -> Deferred[str]:  # type: ignore[misc]
         """Fire with an address for ``name`` (a dotted quad), or fail with DNSLookupError.
 
         ``timeout`` is a sequence of retry delays in seconds.
@@ -632,7 +634,7 @@ class IHostResolution(Interface):
     Twisted: twisted.internet.interfaces.IHostResolution.
     """
 
-    name = Attribute("The host name being looked up.")
+    name: Attribute = Attribute("The host name being looked up.")
 
     def cancel() -> None:  # type: ignore[misc]
         """Stop the lookup; the receiver then hears resolutionComplete."""
@@ -683,73 +685,73 @@ class IResolver(IResolverSimple):
     def query(query: Any, timeout: Sequence[int]) -> Deferred[Any]:
         """Send one DNS query object."""
 
-    def lookupAddress(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupAddress(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for A (IPv4 address) records."""
 
-    def lookupAddress6(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupAddress6(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for A6 records (obsolete IPv6 address records)."""
 
-    def lookupIPV6Address(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupIPV6Address(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for AAAA (IPv6 address) records."""
 
-    def lookupMailExchange(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupMailExchange(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for MX records."""
 
-    def lookupNameservers(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupNameservers(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for NS records."""
 
-    def lookupCanonicalName(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupCanonicalName(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for CNAME records."""
 
-    def lookupMailBox(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupMailBox(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for MB records."""
 
-    def lookupMailGroup(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupMailGroup(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for MG records."""
 
-    def lookupMailRename(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupMailRename(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for MR records."""
 
-    def lookupPointer(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupPointer(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for PTR records (reverse lookups)."""
 
-    def lookupAuthority(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupAuthority(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for SOA records."""
 
-    def lookupNull(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupNull(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for NULL records."""
 
-    def lookupWellKnownServices(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupWellKnownServices(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for WKS records."""
 
-    def lookupHostInfo(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupHostInfo(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for HINFO records."""
 
-    def lookupMailboxInfo(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupMailboxInfo(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for MINFO records."""
 
-    def lookupText(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupText(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for TXT records."""
 
-    def lookupResponsibility(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupResponsibility(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for RP records."""
 
-    def lookupAFSDatabase(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupAFSDatabase(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for AFSDB records."""
 
-    def lookupService(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupService(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for SRV records."""
 
-    def lookupAllRecords(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupAllRecords(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for every record type (ALL_RECORDS)."""
 
-    def lookupSenderPolicy(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupSenderPolicy(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for SPF records."""
 
-    def lookupNamingAuthorityPointer(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupNamingAuthorityPointer(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for NAPTR records."""
 
-    def lookupZone(name: str, timeout: Sequence[int]) -> Deferred[Any]:
+    def lookupZone(name: str, timeout: Sequence[int]) -> Deferred[Any]:  # type: ignore[misc]
         """Ask for a zone transfer (AXFR)."""
 
 
@@ -762,10 +764,10 @@ class IReactorTCP2(IReactorTCP):
     Twisted: twisted.internet.interfaces.IReactorTCP2.
     """
 
-    def listenTCP(port: int, factory: Any, backlog: int = 50, interface: str | None = None) -> Any:
+    def listenTCP(port: int, factory: Any, backlog: int = 50, interface: str | None = None) -> Any:  # type: ignore[misc]
         """Listen on TCP ``port``; ``interface=None`` binds all IPv4 and IPv6 addresses."""
 
-    def connectTCP(
+    def connectTCP(  # type: ignore[misc]
         host: str,
         port: int,
         factory: Any,
@@ -781,7 +783,7 @@ class IReactorSSL(Interface):
     Twisted: twisted.internet.interfaces.IReactorSSL.
     """
 
-    def connectSSL(
+    def connectSSL(  # type: ignore[misc]
         host: str,
         port: int,
         factory: Any,
@@ -791,7 +793,7 @@ class IReactorSSL(Interface):
     ) -> Any:
         """Connect over TLS, configured by ``contextFactory``; returns an IConnector."""
 
-    def listenSSL(
+    def listenSSL(  # type: ignore[misc]
         port: int, factory: Any, contextFactory: Any, backlog: int = 50, interface: str = ""
     ) -> Any:
         """Listen for TLS connections on ``port``; returns an IListeningPort."""
@@ -803,12 +805,12 @@ class IReactorUNIXDatagram(Interface):
     Twisted: twisted.internet.interfaces.IReactorUNIXDatagram.
     """
 
-    def connectUNIXDatagram(
+    def connectUNIXDatagram(  # type: ignore[misc]
         address: str, protocol: Any, maxPacketSize: int, mode: int, bindAddress: Any
     ) -> Any:
         """Connect a datagram protocol to the UNIX datagram socket at ``address``."""
 
-    def listenUNIXDatagram(address: str, protocol: Any, maxPacketSize: int, mode: int) -> Any:
+    def listenUNIXDatagram(address: str, protocol: Any, maxPacketSize: int, mode: int) -> Any:  # type: ignore[misc]
         """Receive datagrams on the UNIX socket at ``address`` with a DatagramProtocol."""
 
 
@@ -831,7 +833,7 @@ class IReactorUDP(Interface):
     Twisted: twisted.internet.interfaces.IReactorUDP.
     """
 
-    def listenUDP(port: int, protocol: Any, interface: str, maxPacketSize: int) -> Any:
+    def listenUDP(port: int, protocol: Any, interface: str, maxPacketSize: int) -> Any:  # type: ignore[misc]
         """Bind UDP ``port`` and hand datagrams to ``protocol``; returns its transport."""
 
 
@@ -841,7 +843,7 @@ class IReactorMulticast(Interface):
     Twisted: twisted.internet.interfaces.IReactorMulticast.
     """
 
-    def listenMulticast(
+    def listenMulticast(  # type: ignore[misc]
         port: int,
         protocol: Any,
         interface: str = "",
@@ -857,13 +859,13 @@ class IReactorSocket(Interface):
     Twisted: twisted.internet.interfaces.IReactorSocket.
     """
 
-    def adoptStreamPort(fileDescriptor: int, addressFamily: int, factory: Any) -> Any:
+    def adoptStreamPort(fileDescriptor: int, addressFamily: int, factory: Any) -> Any:  # type: ignore[misc]
         """Serve a listening stream socket that is already bound; returns an IListeningPort."""
 
-    def adoptStreamConnection(fileDescriptor: int, addressFamily: int, factory: Any) -> None:
+    def adoptStreamConnection(fileDescriptor: int, addressFamily: int, factory: Any) -> None:  # type: ignore[misc]
         """Run a protocol from ``factory`` over an already connected stream socket."""
 
-    def adoptDatagramPort(
+    def adoptDatagramPort(  # type: ignore[misc]
         fileDescriptor: int, addressFamily: int, protocol: Any, maxPacketSize: int
     ) -> Any:
         """Receive datagrams on an already bound datagram socket."""
@@ -906,7 +908,7 @@ class IReactorPluggableNameResolver(Interface):
     Twisted: twisted.internet.interfaces.IReactorPluggableNameResolver.
     """
 
-    nameResolver = Attribute("The IHostnameResolver the reactor uses.")
+    nameResolver: Attribute = Attribute("The IHostnameResolver the reactor uses.")
 
     def installNameResolver(resolver: Any) -> Any:
         """Use ``resolver`` from now on; return the one it replaces."""
@@ -999,7 +1001,7 @@ class IFileDescriptorReceiver(Interface):
     Twisted: twisted.internet.interfaces.IFileDescriptorReceiver.
     """
 
-    def fileDescriptorReceived(descriptor: int) -> None:
+    def fileDescriptorReceived(descriptor: int) -> None:  # type: ignore[misc]
         """A descriptor arrived (it arrives before the bytes sent with it)."""
 
 
@@ -1072,7 +1074,7 @@ class INegotiated(ISSLTransport):
     Twisted: twisted.internet.interfaces.INegotiated.
     """
 
-    negotiatedProtocol = Attribute(
+    negotiatedProtocol: Attribute = Attribute(
         "The application protocol chosen (bytes), or None if none was; raises while the "
         "handshake is still running."
     )
@@ -1084,7 +1086,7 @@ class ICipher(Interface):
     Twisted: twisted.internet.interfaces.ICipher.
     """
 
-    fullName = Attribute("The cipher's OpenSSL name.")
+    fullName: Attribute = Attribute("The cipher's OpenSSL name.")
 
 
 class IAcceptableCiphers(Interface):
@@ -1093,7 +1095,7 @@ class IAcceptableCiphers(Interface):
     Twisted: twisted.internet.interfaces.IAcceptableCiphers.
     """
 
-    def selectCiphers(availableCiphers: Sequence[Any]) -> list[Any]:
+    def selectCiphers(availableCiphers: Sequence[Any]) -> list[Any]:  # type: ignore[misc]
         """Return the ICipher providers to use, from those available."""
 
 
@@ -1106,7 +1108,7 @@ class IServiceCollection(Interface):
     Twisted: twisted.internet.interfaces.IServiceCollection.
     """
 
-    def getServiceNamed(serviceName: str) -> Any:
+    def getServiceNamed(serviceName: str) -> Any:  # type: ignore[misc]
         """Return the child service called ``serviceName``; raise KeyError if none."""
 
     def addService(service: Any) -> None:
@@ -1125,10 +1127,10 @@ class IUDPTransport(Interface):
     Twisted: twisted.internet.interfaces.IUDPTransport.
     """
 
-    def write(packet: bytes, addr: tuple[str, int] | None) -> None:
+    def write(packet: bytes, addr: tuple[str, int] | None) -> None:  # type: ignore[misc]
         """Send one datagram to ``addr`` (None: to the peer given to ``connect``)."""
 
-    def connect(host: str, port: int) -> None:
+    def connect(host: str, port: int) -> None:  # type: ignore[misc]
         """Send to and receive from only ``host``:``port`` from now on."""
 
     def getHost() -> Any:  # type: ignore[misc]
@@ -1137,7 +1139,7 @@ class IUDPTransport(Interface):
     def stopListening() -> Any:  # type: ignore[misc]
         """Close the port; may return a Deferred fired once it is closed."""
 
-    def setBroadcastAllowed(enabled: bool) -> None:
+    def setBroadcastAllowed(enabled: bool) -> None:  # type: ignore[misc]
         """Allow or forbid sending to broadcast addresses."""
 
     def getBroadcastAllowed() -> bool:  # type: ignore[misc]
@@ -1150,7 +1152,7 @@ class IUNIXDatagramTransport(Interface):
     Twisted: twisted.internet.interfaces.IUNIXDatagramTransport.
     """
 
-    def write(packet: bytes, addr: str) -> None:
+    def write(packet: bytes, addr: str) -> None:  # type: ignore[misc]
         """Send one datagram to the socket at path ``addr``."""
 
     def getHost() -> Any:  # type: ignore[misc]
@@ -1163,7 +1165,7 @@ class IUNIXDatagramConnectedTransport(Interface):
     Twisted: twisted.internet.interfaces.IUNIXDatagramConnectedTransport.
     """
 
-    def write(packet: bytes) -> None:
+    def write(packet: bytes) -> None:  # type: ignore[misc]
         """Send one datagram to the connected peer."""
 
     def getHost() -> Any:  # type: ignore[misc]
@@ -1182,25 +1184,25 @@ class IMulticastTransport(IUDPTransport):
     def getOutgoingInterface() -> str:  # type: ignore[misc]
         """Return the interface address multicast datagrams leave from."""
 
-    def setOutgoingInterface(addr: str) -> Any:
+    def setOutgoingInterface(addr: str) -> Any:  # type: ignore[misc]
         """Send multicast datagrams from interface ``addr``."""
 
     def getLoopbackMode() -> bool:  # type: ignore[misc]
         """Return whether this host receives its own multicast datagrams."""
 
-    def setLoopbackMode(mode: bool) -> None:
+    def setLoopbackMode(mode: bool) -> None:  # type: ignore[misc]
         """Receive (or not) this host's own multicast datagrams."""
 
     def getTTL() -> int:  # type: ignore[misc]
         """Return the time-to-live of outgoing multicast datagrams."""
 
-    def setTTL(ttl: int) -> None:
+    def setTTL(ttl: int) -> None:  # type: ignore[misc]
         """Set the time-to-live of outgoing multicast datagrams."""
 
-    def joinGroup(addr: str, interface: str = "") -> Deferred[Any]:
+    def joinGroup(addr: str, interface: str = "") -> Deferred[Any]:  # type: ignore[misc]
         """Join multicast group ``addr`` on ``interface``."""
 
-    def leaveGroup(addr: str, interface: str = "") -> Deferred[Any]:
+    def leaveGroup(addr: str, interface: str = "") -> Deferred[Any]:  # type: ignore[misc]
         """Leave multicast group ``addr`` on ``interface``."""
 
 
@@ -1213,7 +1215,7 @@ class IStreamServerEndpointStringParser(Interface):
     Twisted: twisted.internet.interfaces.IStreamServerEndpointStringParser.
     """
 
-    prefix = Attribute("The description prefix it handles, such as ``'tcp'``.")
+    prefix: Attribute = Attribute("The description prefix it handles, such as ``'tcp'``.")
 
     def parseStreamServer(reactor: Any, *args: Any, **kwargs: Any) -> Any:
         """Build an IStreamServerEndpoint from the description's fields."""
@@ -1225,7 +1227,7 @@ class IStreamClientEndpointStringParserWithReactor(Interface):
     Twisted: twisted.internet.interfaces.IStreamClientEndpointStringParserWithReactor.
     """
 
-    prefix = Attribute("The description prefix it handles, such as ``'tcp'``.")
+    prefix: Attribute = Attribute("The description prefix it handles, such as ``'tcp'``.")
 
     def parseStreamClient(reactor: Any, *args: Any, **kwargs: Any) -> Any:
         """Build an IStreamClientEndpoint from the description's fields."""

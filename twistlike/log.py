@@ -29,11 +29,10 @@ from contextlib import contextmanager
 from datetime import datetime
 from typing import IO, TYPE_CHECKING, Any
 
-from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
-
 from twistlike._core import logcontext as _logcontext
 from twistlike._core.logcontext import callWithContext
 from twistlike._core.reflect import safe_str
+from twistlike._core.zi import Interface
 from twistlike.failure import Failure
 from twistlike.logger import (
     LegacyLogObserverWrapper,
@@ -89,13 +88,13 @@ _EventDict = dict[str, Any]
 _LegacyObserver = Callable[[_EventDict], object]
 
 
-class ILogObserver(Interface):  # type: ignore[misc]  # zope.interface is untyped
+class ILogObserver(Interface):  # zope.interface is untyped
     """An observer of classic log events: a callable taking one event dict.
 
     Twisted: twisted.python.log.ILogObserver.
     """
 
-    def __call__(eventDict: _EventDict) -> None:  # zope declares methods without self
+    def __call__(eventDict: _EventDict) -> None:  # type: ignore[misc]  # (zope: no self)
         """Handle one event."""
 
 
@@ -173,7 +172,7 @@ class LogPublisher:
     Twisted: twisted.python.log.LogPublisher.
     """
 
-    synchronized = ["msg"]
+    synchronized: list[str] = ["msg"]
 
     def __init__(
         self,
@@ -278,7 +277,7 @@ class LogPublisher:
 
 
 #: The classic global publisher. Twisted: twisted.python.log.theLogPublisher.
-theLogPublisher = LogPublisher(_global_publisher)
+theLogPublisher: LogPublisher = LogPublisher(_global_publisher)
 
 #: Twisted: twisted.python.log.showwarning (the global publisher's).
 showwarning = theLogPublisher.showwarning
@@ -506,8 +505,8 @@ class StdioOnnaStick:
 
     def __init__(self, isError: int = 0, encoding: str | None = None) -> None:
         self.isError = isError
-        self.encoding = encoding or sys.getdefaultencoding()
-        self.buf = ""
+        self.encoding: str = encoding or sys.getdefaultencoding()
+        self.buf: str = ""
 
     def close(self) -> None:
         """Nothing to close."""
@@ -578,7 +577,7 @@ def discardLogs() -> None:
 
 
 #: Twisted: twisted.python.log.defaultObserver (not started: stdlib logging is the default).
-defaultObserver = DefaultObserver()
+defaultObserver: DefaultObserver = DefaultObserver()
 
 
 class ILogContext:

@@ -39,11 +39,10 @@ from datetime import datetime
 from types import FrameType
 from typing import IO, TYPE_CHECKING, Any, cast
 
-from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
-
 from twistlike._core import logcontext as _logcontext
 from twistlike._core.log import FAILURE_ATTR
 from twistlike._core.reflect import safe_repr
+from twistlike._core.zi import Interface
 from twistlike.failure import Failure
 
 __all__ = [
@@ -770,13 +769,13 @@ def _loggerFor(obj: object) -> Logger:
 # Observers and their interfaces
 
 
-class ILogObserver(Interface):  # type: ignore[misc]  # zope.interface is untyped
+class ILogObserver(Interface):  # zope.interface is untyped
     """Something that receives structured events: a callable taking one event dict.
 
     Twisted: twisted.logger.ILogObserver.
     """
 
-    def __call__(event: LogEvent) -> None:  # zope declares methods without self
+    def __call__(event: LogEvent) -> None:  # type: ignore[misc]  # (zope: no self)
         """Handle one event (it must not raise)."""
 
 
@@ -810,13 +809,13 @@ class PredicateResult(enum.Enum):
         return iter(cls)
 
 
-class ILogFilterPredicate(Interface):  # type: ignore[misc]
+class ILogFilterPredicate(Interface):
     """Decides whether an event goes on to an observer.
 
     Twisted: twisted.logger.ILogFilterPredicate.
     """
 
-    def __call__(event: LogEvent) -> PredicateResult:  # type: ignore[empty-body]  # (zope)
+    def __call__(event: LogEvent) -> PredicateResult:  # type: ignore[empty-body, misc]  # (zope)
         """Return yes (deliver), no (drop) or maybe (ask the next predicate)."""
 
 
@@ -1444,7 +1443,7 @@ def _end_logging() -> None:
 
 
 #: Twisted: twisted.logger.globalLogBeginner.
-globalLogBeginner = LogBeginner(_global_publisher, sys.stderr, sys, warnings)
+globalLogBeginner: LogBeginner = LogBeginner(_global_publisher, sys.stderr, sys, warnings)
 
 
 # --------------------------------------------------------------------------------------------

@@ -82,10 +82,10 @@ class ProtocolWrapper(Protocol):
     Twisted: twisted.protocols.policies.ProtocolWrapper.
     """
 
-    disconnecting = 0
+    disconnecting: int = 0
 
     def __init__(self, factory: Any, wrappedProtocol: Any) -> None:
-        self.wrappedProtocol = wrappedProtocol
+        self.wrappedProtocol: Any = wrappedProtocol
         self.factory = factory
 
     def logPrefix(self) -> str:
@@ -301,12 +301,12 @@ class ThrottlingFactory(WrappingFactory):
         writeLimit: float | None = None,
     ) -> None:
         WrappingFactory.__init__(self, wrappedFactory)
-        self.connectionCount = 0
+        self.connectionCount: int = 0
         self.maxConnectionCount = maxConnectionCount
         self.readLimit = readLimit
         self.writeLimit = writeLimit
-        self.readThisSecond = 0
-        self.writtenThisSecond = 0
+        self.readThisSecond: int = 0
+        self.writtenThisSecond: int = 0
         self.unthrottleReadsID: Any = None
         self.checkReadBandwidthID: Any = None
         self.unthrottleWritesID: Any = None
@@ -485,7 +485,7 @@ class LimitTotalConnectionsFactory(ServerFactory[Any]):
     Twisted: twisted.protocols.policies.LimitTotalConnectionsFactory.
     """
 
-    connectionCount = 0
+    connectionCount: int = 0
     connectionLimit: int | None = None
     overflowProtocol: Callable[[], Any] | None = None
 

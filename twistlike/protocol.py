@@ -76,7 +76,7 @@ class BaseProtocol:
     Twisted: twisted.internet.protocol.BaseProtocol.
     """
 
-    connected = 0
+    connected: int = 0
     # Typed as Any, not ``ITransport | None``: zope interfaces are opaque to mypy, and an
     # Optional would force an assert before every ``self.transport.write``.
     transport: Any = None
@@ -99,7 +99,7 @@ class BaseProtocol:
 
 #: The reason given to ``connectionLost`` for a connection that was closed cleanly.
 #: Twisted: twisted.internet.protocol.connectionDone.
-connectionDone = Failure(error.ConnectionDone())
+connectionDone: Failure = Failure(error.ConnectionDone())
 connectionDone.cleanFailure()
 
 
@@ -163,7 +163,7 @@ class Factory(Generic[_P]):
     """
 
     protocol: Callable[..., _P] | None = None
-    numPorts = 0
+    numPorts: int = 0
     noisy = True
 
     @classmethod
@@ -563,10 +563,10 @@ class FileWrapper:
     Twisted: twisted.internet.protocol.FileWrapper.
     """
 
-    closed = 0
+    closed: int = 0
     disconnecting = 0
     producer: Any = None
-    streamingProducer = 0
+    streamingProducer: int = 0
 
     def __init__(self, file: Any) -> None:
         self.file = file
@@ -666,7 +666,7 @@ class AbstractDatagramProtocol:
     """
 
     transport: Any = None
-    numPorts = 0
+    numPorts: int = 0
     noisy = True
 
     def __getstate__(self) -> dict[str, Any]:

@@ -98,11 +98,11 @@ class AccumulatingProtocol(Protocol):
     Twisted: twisted.internet.testing.AccumulatingProtocol.
     """
 
-    made = 0
-    closed = 0
+    made: int = 0
+    closed: int = 0
     closedReason: Failure | None = None
     closedDeferred: Deferred[None] | None = None
-    data = b""
+    data: bytes = b""
 
     def connectionMade(self) -> None:
         """Record the connection and fire the factory's ``protocolConnectionMade``."""
@@ -143,10 +143,10 @@ class LineSendingProtocol(LineReceiver):
     Twisted: twisted.internet.testing.LineSendingProtocol.
     """
 
-    lostConn = False
+    lostConn: bool = False
 
     def __init__(self, lines: list[bytes], start: bool = True) -> None:
-        self.lines = lines[:]
+        self.lines: list[bytes] = lines[:]
         self.response: list[bytes] = []
         self.start = start
 
@@ -188,13 +188,13 @@ class StringTransport:
     Twisted: twisted.internet.testing.StringTransport.
     """
 
-    disconnecting = False
-    disconnected = False
+    disconnecting: bool = False
+    disconnected: bool = False
     producer: Any = None
     streaming: bool | None = None
     hostAddr: Any = None
     peerAddr: Any = None
-    producerState = "producing"
+    producerState: str = "producing"
 
     def __init__(
         self, hostAddress: Any = None, peerAddress: Any = None, lenient: bool = False
@@ -218,7 +218,7 @@ class StringTransport:
 
     def clear(self) -> None:
         """Forget everything written so far (a test helper, not a transport method)."""
-        self.io = BytesIO()
+        self.io: BytesIO = BytesIO()
 
     def value(self) -> bytes:
         """Return everything written since the last ``clear()`` (a test helper)."""
@@ -329,11 +329,11 @@ class NonStreamingProducer:
     Twisted: twisted.internet.testing.NonStreamingProducer.
     """
 
-    counter = 0
-    stopped = False
+    counter: int = 0
+    stopped: bool = False
 
     def __init__(self, consumer: Any) -> None:
-        self.consumer = consumer
+        self.consumer: Any = consumer
         self.result: Deferred[None] = Deferred()
 
     def resumeProducing(self) -> None:
@@ -426,7 +426,7 @@ class _FakeConnector:
     """
 
     _disconnected = False
-    stoppedConnecting = False
+    stoppedConnecting: bool = False
 
     def __init__(self, address: Any) -> None:
         self._address = address
@@ -557,12 +557,12 @@ class MemoryReactor:
     """
 
     def __init__(self) -> None:
-        self.hasInstalled = False
+        self.hasInstalled: bool = False
 
         self.running: bool | None = False
-        self.hasRun = False
-        self.hasStopped = False
-        self.hasCrashed = False
+        self.hasRun: bool = False
+        self.hasStopped: bool = False
+        self.hasCrashed: bool = False
 
         self.whenRunningHooks: list[_Call] = []
         self.triggers: dict[str, dict[str, list[_Call]]] = {}
@@ -1101,7 +1101,7 @@ class FakeTransport:
         self.protocol = protocol
         self.isServer = isServer
         self.stream: list[bytes] = []
-        self.serial = self._nextserial()
+        self.serial: int = self._nextserial()
         self.hostAddress = FakeAddress() if hostAddress is None else hostAddress
         self.peerAddress = FakeAddress() if peerAddress is None else peerAddress
 

@@ -99,7 +99,7 @@ class UnflushedLoggedErrors(Exception):
 
     def __init__(self, failures: Sequence[Failure]) -> None:
         super().__init__(failures)
-        self.failures = list(failures)
+        self.failures: list[Failure] = list(failures)
 
     def __str__(self) -> str:
         count = len(self.failures)

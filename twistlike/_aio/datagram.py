@@ -171,8 +171,8 @@ class DatagramPort(asyncio.DatagramProtocol):
         self._starting: asyncio.Task[Any] | None = None
         self._sendError: OSError | None = None
         self._stopDeferred: Deferred[None] | None = None
-        self.connected = 0
-        self.disconnected = False
+        self.connected: int = 0
+        self.disconnected: bool = False
         # Bound once: the host address never changes after binding.
         self._host = self._hostAddress(sock)
 

@@ -86,7 +86,7 @@ class SystemEvent:
 
     def __init__(self) -> None:
         self.triggers: dict[str, dict[int, _Call]] = {phase: {} for phase in PHASES}
-        self.firing = False
+        self.firing: bool = False
 
 
 class ClosesAtShutdown(Protocol):
@@ -117,16 +117,16 @@ class LoopState:
     def __init__(self, loop: asyncio.AbstractEventLoop | None) -> None:
         self.loop_ref: _LoopRef = weakref.ref(loop) if loop is not None else _no_loop
         self.heap: list[tuple[float, int, ReactorDelayedCall]] = []
-        self.seq = 0
-        self.cancellations = 0
+        self.seq: int = 0
+        self.cancellations: int = 0
         self.handle: asyncio.TimerHandle | None = None
-        self.armed_for = _INFINITY
+        self.armed_for: float = _INFINITY
         self.events: dict[str, SystemEvent] = {}
         self.next_trigger_id = 0
-        self.started = loop is not None
+        self.started: bool = loop is not None
         self.stopping = False
         self.stopped = False
-        self.firing = False  # wake_up is running due calls
+        self.firing: bool = False  # wake_up is running due calls
         self.new_calls: list[tuple[float, int, ReactorDelayedCall]] = []
         self.owned = False
         self.connections: set[ClosesAtShutdown] = set()

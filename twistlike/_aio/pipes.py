@@ -219,8 +219,8 @@ class StandardIO:
     loop runs (at once inside a running loop).
     """
 
-    disconnected = False
-    disconnecting = False
+    disconnected: bool = False
+    disconnecting: bool = False
 
     def __init__(self, proto: Any, stdin: int = 0, stdout: int = 1, reactor: Any = None) -> None:
         if reactor is None:

@@ -144,22 +144,22 @@ class Connection(asyncio.Protocol):
         family: int | None = None,
     ) -> None:
         self._connector = connector
-        self.factory = factory
+        self.factory: Any = factory
         self._state = state
         self._lostCallback = lostCallback
         # A client connection knows its protocol before the connection exists (the
         # connector builds it in connection_made); a server connection builds it there too.
-        self.protocol = protocol
+        self.protocol: Any = protocol
         self._transport: asyncio.Transport | None = None
         # The port or connector knows the family; asking the transport for its socket costs
         # more than a microsecond per connection on the default loop.
         self._family = family
         self._reason: Failure | None = None
-        self.connected = 0
-        self.disconnecting = False
+        self.connected: int = 0
+        self.disconnecting: bool = False
         self.producer: Any = None
-        self.streamingProducer = False
-        self.producerPaused = False
+        self.streamingProducer: bool = False
+        self.producerPaused: bool = False
         self._closeWhenProducerGone = False
         self._writeEOFPending = False
         self._ended = False
@@ -675,8 +675,8 @@ class Port:
         self._address = address
         self._server: asyncio.AbstractServer | None = None
         self._starting: asyncio.Task[Any] | None = None
-        self.connected = False
-        self.disconnected = False
+        self.connected: bool = False
+        self.disconnected: bool = False
 
     def startListening(self) -> None:
         """Start the factory and serve connections on the loop (now, or when it runs)."""
@@ -906,7 +906,7 @@ class Connector:
         self.port = port
         self.bindAddress = bindAddress
         self.path = path
-        self.state = "disconnected"
+        self.state: str = "disconnected"
         self.transport: Connection | None = None
         self._attempt: asyncio.Task[Any] | None = None
         self._factoryStarted = False

@@ -60,8 +60,8 @@ class _Settings:
 
     def __init__(self, context: ssl.SSLContext, serverSide: bool, hostname: str | None) -> None:
         self.context = context
-        self.serverSide = serverSide
-        self.hostname = hostname
+        self.serverSide: bool = serverSide
+        self.hostname: str | None = hostname
 
 
 class _Handshake:

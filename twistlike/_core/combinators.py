@@ -106,8 +106,8 @@ class DeferredList(Deferred[list[tuple[bool, Any]]]):
         consumeErrors: See :meth:`__init__`.
     """
 
-    fireOnOneCallback = False
-    fireOnOneErrback = False
+    fireOnOneCallback: bool = False
+    fireOnOneErrback: bool = False
 
     def __init__(
         self,
@@ -138,7 +138,7 @@ class DeferredList(Deferred[list[tuple[bool, Any]]]):
         self.fireOnOneCallback = fireOnOneCallback
         self.fireOnOneErrback = fireOnOneErrback
         self.consumeErrors = consumeErrors
-        self.finishedCount = 0
+        self.finishedCount: int = 0
         succeeded = self._memberSucceeded
         failed = self._memberFailed
         for index, deferred in enumerate(self._deferredList):
@@ -371,7 +371,7 @@ class DeferredLock(_ConcurrencyPrimitive):
         waiting: Deferreds of the pending acquires, in the order they were made.
     """
 
-    locked = False
+    locked: bool = False
 
     def _cancelAcquire(self, d: Deferred[Self]) -> None:
         """Canceller of a pending acquire: forget it (it fails with CancelledError)."""
@@ -428,7 +428,7 @@ class DeferredSemaphore(_ConcurrencyPrimitive):
         super().__init__()
         if tokens < 1:
             raise ValueError("DeferredSemaphore requires tokens >= 1")
-        self.tokens = tokens
+        self.tokens: int = tokens
         self.limit = tokens
 
     def _cancelAcquire(self, d: Deferred[Self]) -> None:

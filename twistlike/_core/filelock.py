@@ -43,7 +43,7 @@ class FilesystemLock:
     """
 
     clean: bool | None = None
-    locked = False
+    locked: bool = False
 
     def __init__(self, name: str) -> None:
         self.name = name

@@ -37,11 +37,11 @@ class ThreadPool:
             raise ValueError(f"minthreads must be >= 0, got {minthreads}")
         if maxthreads < minthreads:
             raise ValueError(f"maxthreads ({maxthreads}) must be >= minthreads ({minthreads})")
-        self.min = minthreads
-        self.max = maxthreads
+        self.min: int = minthreads
+        self.max: int = maxthreads
         self.name = name
-        self.started = False
-        self.joined = False
+        self.started: bool = False
+        self.joined: bool = False
         self.threads: list[threading.Thread] = []
         self._queue: queue.SimpleQueue[_Work | object] = queue.SimpleQueue()
         self._lock = threading.Lock()

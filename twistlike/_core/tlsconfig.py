@@ -373,11 +373,11 @@ class CertificateOptions:
                 "A private key and a certificate are required when adding a supplemental "
                 "certificate chain."
             )
-        self.verify = verify
+        self.verify: bool = verify
         self.extraCertChain = [_cert(c) for c in extraCertChain or ()]
         self.caCerts = [_cert(c) for c in caCerts] if caCerts else caCerts
         self.verifyDepth = verifyDepth
-        self.requireCertificate = requireCertificate
+        self.requireCertificate: bool = requireCertificate
         self.verifyOnce = verifyOnce
         self.enableSingleUseKeys = enableSingleUseKeys
         self.enableSessions = enableSessions

@@ -191,7 +191,7 @@ class Options(dict[str, Any]):
         self.opts: Options = self
         self.defaults: dict[str, Any] = {}
         self.longOpt: list[str] = []
-        self.shortOpt = ""
+        self.shortOpt: str = ""
         self.docs: dict[str, str | None] = {}
         self.synonyms: dict[str, str] = {}
         self._dispatch: dict[str, Any] = {}
@@ -622,8 +622,8 @@ class Completions:
         optActions: dict[str, Completer] | None = None,
         extraActions: Sequence[Completer] | None = None,
     ) -> None:
-        self.descriptions = descriptions or {}
-        self.multiUse = list(multiUse or [])
+        self.descriptions: dict[str, str] = descriptions or {}
+        self.multiUse: list[str] = list(multiUse or [])
         self.mutuallyExclusive = list(mutuallyExclusive or [])
         self.optActions = optActions or {}
         self.extraActions = list(extraActions or [])

@@ -14,14 +14,13 @@ from collections.abc import Iterator
 from typing import Any
 
 from zope.interface import (  # type: ignore[import-untyped, unused-ignore]
-    Attribute,
-    Interface,
     implementer,
     providedBy,
 )
 
 from twistlike._core.combinators import DeferredList
 from twistlike._core.deferred import Deferred, maybeDeferred
+from twistlike._core.zi import Attribute, Interface
 
 __all__ = [
     "Application",
@@ -37,31 +36,31 @@ __all__ = [
 ]
 
 
-class IServiceMaker(Interface):  # type: ignore[misc]  # zope.interface is untyped
+class IServiceMaker(Interface):  # zope.interface is untyped
     """Makes a service from parsed command-line options (a twistd plugin).
 
     Twisted: twisted.application.service.IServiceMaker.
     """
 
-    tapname = Attribute("The short name of the plugin (twistd's sub-command).")
-    description = Attribute("A one-line summary of the plugin.")
-    options = Attribute("The usage.Options subclass of the plugin's command line.")
+    tapname: Attribute = Attribute("The short name of the plugin (twistd's sub-command).")
+    description: Attribute = Attribute("A one-line summary of the plugin.")
+    options: Attribute = Attribute("The usage.Options subclass of the plugin's command line.")
 
     def makeService(options: Any) -> Any:  # zope declares methods without self
         """Return an IService provider configured by ``options``."""
 
 
-class IService(Interface):  # type: ignore[misc]
+class IService(Interface):
     """Something started when the program starts and stopped when it ends.
 
     Twisted: twisted.application.service.IService.
     """
 
-    name = Attribute("The service's name (a str) or None.")
-    running = Attribute("True between startService and stopService.")
-    parent = Attribute("The IServiceCollection this service belongs to, or None.")
+    name: Attribute = Attribute("The service's name (a str) or None.")
+    running: Attribute = Attribute("True between startService and stopService.")
+    parent: Attribute = Attribute("The IServiceCollection this service belongs to, or None.")
 
-    def setName(name: str) -> None:
+    def setName(name: str) -> None:  # type: ignore[misc]
         """Set the name; RuntimeError once the service has a parent."""
 
     def setServiceParent(parent: Any) -> None:
@@ -80,13 +79,13 @@ class IService(Interface):  # type: ignore[misc]
         """Do the work that needs privileges (binding low ports) before they are dropped."""
 
 
-class IServiceCollection(Interface):  # type: ignore[misc]
+class IServiceCollection(Interface):
     """A service that holds child services.
 
     Twisted: twisted.application.service.IServiceCollection.
     """
 
-    def getServiceNamed(name: str) -> Any:
+    def getServiceNamed(name: str) -> Any:  # type: ignore[misc]
         """The child named ``name``; KeyError when there is none."""
 
     def __iter__() -> Any:  # type: ignore[misc]  # zope: no self
@@ -99,15 +98,15 @@ class IServiceCollection(Interface):  # type: ignore[misc]
         """Remove a child (used by disownServiceParent); may return a Deferred."""
 
 
-class IProcess(Interface):  # type: ignore[misc]
+class IProcess(Interface):
     """How the process runs: its name and the user and group it switches to.
 
     Twisted: twisted.application.service.IProcess.
     """
 
-    processName = Attribute("The process name for ps, or None.")
-    uid = Attribute("The user id to switch to, or None.")
-    gid = Attribute("The group id to switch to, or None.")
+    processName: Attribute = Attribute("The process name for ps, or None.")
+    uid: Attribute = Attribute("The user id to switch to, or None.")
+    gid: Attribute = Attribute("The group id to switch to, or None.")
 
 
 @implementer(IServiceMaker)

@@ -137,7 +137,7 @@ class URI:
     ) -> None:
         self.scheme = scheme
         self.netloc = netloc
-        self.host = host.strip(b"[]")
+        self.host: bytes = host.strip(b"[]")
         self.port = port
         self.path = path
         self.params = params

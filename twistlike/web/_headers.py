@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, AnyStr, TypeVar, overload
+from typing import Any, AnyStr, ClassVar, TypeVar, overload
 
 __all__ = ["Headers", "InvalidHeaderName", "encodeName", "headersFromValidated"]
 
@@ -102,7 +102,7 @@ class Headers:
             return sorted(self._rawHeaders.items()) == sorted(other._rawHeaders.items())
         return NotImplemented
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__: ClassVar[None] = None  # type: ignore[assignment]  # (mutable: unhashable)
 
     def copy(self) -> Headers:
         """Return an independent copy. Twisted: Headers.copy."""

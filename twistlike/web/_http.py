@@ -320,15 +320,15 @@ class Request:
     """
 
     producer: Any = None
-    finished = 0
-    code = 200
-    code_message = RESPONSES[200]
+    finished: int = 0
+    code: int = 200
+    code_message: bytes = RESPONSES[200]
     method = b"(no method yet)"
-    clientproto = b"(no clientproto yet)"
+    clientproto: bytes = b"(no clientproto yet)"
     uri = b"(no uri yet)"
-    startedWriting = 0
-    chunked = 0
-    sentLength = 0
+    startedWriting: int = 0
+    chunked: int = 0
+    sentLength: int = 0
     etag: bytes | None = None
     lastModified: int | None = None
     path: bytes = b""
@@ -340,15 +340,15 @@ class Request:
         self, channel: Any, queued: object = None, parsePOSTFormSubmission: bool = True
     ) -> None:
         self.notifications: list[Deferred[None]] = []
-        self.channel = channel
-        self.client = channel.getPeer()
-        self.host = channel.getHost()
-        self.requestHeaders = Headers()
+        self.channel: Any = channel
+        self.client: Any = channel.getPeer()
+        self.host: IPv4Address = channel.getHost()
+        self.requestHeaders: Headers = Headers()
         self.received_cookies: dict[bytes, bytes] = {}
-        self.responseHeaders = Headers()
+        self.responseHeaders: Headers = Headers()
         self.cookies: list[bytes] = []
-        self.transport = channel.transport
-        self.queued = bool(queued)
+        self.transport: Any = channel.transport
+        self.queued: bool = bool(queued)
         self._parsePOSTFormSubmission = parsePOSTFormSubmission
         self.prepath: list[bytes] = []
         self.postpath: list[bytes] = []

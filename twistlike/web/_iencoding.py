@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zope.interface import Interface  # type: ignore[import-untyped, unused-ignore]
+from twistlike._core.zi import Interface
 
 __all__ = ["IEncodingResource"]
 

@@ -113,7 +113,7 @@ class Request(HTTPRequest):
                 self._inFakeHead = True
                 body = resrc.render(self)
                 self._inFakeHead = False
-                self.method = b"HEAD"
+                self.method: bytes = b"HEAD"
                 if _isAwaitable(body):
                     self._renderLater(resrc, body, fakeHead=True)
                     return
@@ -383,7 +383,7 @@ class Session:
 
     def touch(self) -> None:
         """Mark the session used now; the expiry restarts. Twisted: Session.touch."""
-        self.lastModified = self._reactor.seconds()
+        self.lastModified: Any = self._reactor.seconds()
         if self._expireCall is not None:
             self._expireCall.reset(self.sessionTimeout)
 

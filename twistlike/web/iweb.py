@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from zope.interface import Attribute, Interface  # type: ignore[import-untyped, unused-ignore]
+from twistlike._core.zi import Attribute, Interface
 
 __all__ = [
     "UNKNOWN_LENGTH",
@@ -38,18 +38,18 @@ class IRequest(Interface):
     Twisted: twisted.web.iweb.IRequest.
     """
 
-    method = Attribute("The HTTP method, bytes (b'GET').")
-    uri = Attribute("The full request target, bytes.")
-    path = Attribute("The target's path part, bytes.")
-    args = Attribute("Query and form arguments: dict of bytes -> list of bytes.")
-    requestHeaders = Attribute("The request's Headers.")
-    responseHeaders = Attribute("The response's Headers.")
-    content = Attribute("A file object holding the request body.")
+    method: Attribute = Attribute("The HTTP method, bytes (b'GET').")
+    uri: Attribute = Attribute("The full request target, bytes.")
+    path: Attribute = Attribute("The target's path part, bytes.")
+    args: Attribute = Attribute("Query and form arguments: dict of bytes -> list of bytes.")
+    requestHeaders: Attribute = Attribute("The request's Headers.")
+    responseHeaders: Attribute = Attribute("The response's Headers.")
+    content: Attribute = Attribute("A file object holding the request body.")
 
-    def setResponseCode(code: int, message: bytes | None = None) -> None:
+    def setResponseCode(code: int, message: bytes | None = None) -> None:  # type: ignore[misc]
         """Set the response status."""
 
-    def write(data: bytes) -> None:
+    def write(data: bytes) -> None:  # type: ignore[misc]
         """Write part of the response body."""
 
     def finish() -> None:  # type: ignore[misc]
@@ -62,7 +62,7 @@ class IAccessLogFormatter(Interface):
     Twisted: twisted.web.iweb.IAccessLogFormatter.
     """
 
-    def __call__(timestamp: str, request: Any) -> str:
+    def __call__(timestamp: str, request: Any) -> str:  # type: ignore[misc]
         """Return the log line (without the newline)."""
 
 
@@ -72,7 +72,7 @@ class IBodyProducer(Interface):
     Twisted: twisted.web.iweb.IBodyProducer.
     """
 
-    length = Attribute("The body's length in bytes, or UNKNOWN_LENGTH.")
+    length: Attribute = Attribute("The body's length in bytes, or UNKNOWN_LENGTH.")
 
     def startProducing(consumer: Any) -> Any:
         """Write the body to ``consumer``; return a Deferred fired when done."""
@@ -93,9 +93,9 @@ class IClientRequest(Interface):
     Twisted: twisted.web.iweb.IClientRequest.
     """
 
-    method = Attribute("The HTTP method, bytes.")
-    absoluteURI = Attribute("The absolute URI requested, bytes.")
-    headers = Attribute("The request's Headers.")
+    method: Attribute = Attribute("The HTTP method, bytes.")
+    absoluteURI: Attribute = Attribute("The absolute URI requested, bytes.")
+    headers: Attribute = Attribute("The request's Headers.")
 
 
 class IResponse(Interface):
@@ -104,13 +104,13 @@ class IResponse(Interface):
     Twisted: twisted.web.iweb.IResponse.
     """
 
-    version = Attribute("(b'HTTP', major, minor).")
-    code = Attribute("The status code, an int.")
-    phrase = Attribute("The reason phrase, bytes.")
-    headers = Attribute("The response's Headers.")
-    length = Attribute("The body length, or UNKNOWN_LENGTH.")
-    request = Attribute("The IClientRequest that produced this response.")
-    previousResponse = Attribute("The response before a redirect, or None.")
+    version: Attribute = Attribute("(b'HTTP', major, minor).")
+    code: Attribute = Attribute("The status code, an int.")
+    phrase: Attribute = Attribute("The reason phrase, bytes.")
+    headers: Attribute = Attribute("The response's Headers.")
+    length: Attribute = Attribute("The body length, or UNKNOWN_LENGTH.")
+    request: Attribute = Attribute("The IClientRequest that produced this response.")
+    previousResponse: Attribute = Attribute("The response before a redirect, or None.")
 
     def deliverBody(protocol: Any) -> None:
         """Deliver the body to ``protocol`` (dataReceived*, connectionLost)."""
@@ -122,7 +122,7 @@ class IAgent(Interface):
     Twisted: twisted.web.iweb.IAgent.
     """
 
-    def request(method: bytes, uri: bytes, headers: Any = None, bodyProducer: Any = None) -> Any:
+    def request(method: bytes, uri: bytes, headers: Any = None, bodyProducer: Any = None) -> Any:  # type: ignore[misc]
         """Return a Deferred firing with an IResponse."""
 
 
@@ -132,5 +132,5 @@ class IPolicyForHTTPS(Interface):
     Twisted: twisted.web.iweb.IPolicyForHTTPS.
     """
 
-    def creatorForNetloc(hostname: bytes, port: int) -> Any:
+    def creatorForNetloc(hostname: bytes, port: int) -> Any:  # type: ignore[misc]
         """Return the TLS connection creator for ``hostname:port``."""

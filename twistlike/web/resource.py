@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from zope.interface import Attribute, Interface, implementer  # type: ignore[import-untyped, unused-ignore]
+from zope.interface import implementer  # type: ignore[import-untyped, unused-ignore]
 
+from twistlike._core.zi import Attribute, Interface
 from twistlike.web._iencoding import IEncodingResource
 from twistlike.web.error import UnsupportedMethod
 
@@ -41,12 +42,12 @@ class IResource(Interface):
     Twisted: twisted.web.resource.IResource.
     """
 
-    isLeaf = Attribute("True when the resource handles the rest of the path itself.")
+    isLeaf: Attribute = Attribute("True when the resource handles the rest of the path itself.")
 
-    def getChildWithDefault(name: bytes, request: Any) -> Any:
+    def getChildWithDefault(name: bytes, request: Any) -> Any:  # type: ignore[misc]
         """Return the child called ``name`` (a static child first, else ``getChild``)."""
 
-    def putChild(path: bytes, child: Any) -> None:
+    def putChild(path: bytes, child: Any) -> None:  # type: ignore[misc]
         """Add a static child at ``path`` (one path segment)."""
 
     def render(request: Any) -> Any:

@@ -140,10 +140,10 @@ class File(resource.Resource):
         registry: kept for Twisted compatibility (processors receive it).
     """
 
-    contentTypes = loadMimeTypes()
+    contentTypes: dict[str, str] = loadMimeTypes()
     contentEncodings: dict[str, str] = {".gz": "gzip", ".bz2": "bzip2"}
     processors: dict[str, Any] = {}
-    indexNames = ["index", "index.html", "index.htm", "index.rpy"]
+    indexNames: list[str] = ["index", "index.html", "index.htm", "index.rpy"]
     type: str | None = None
     encoding: str | None = None
 
@@ -156,9 +156,9 @@ class File(resource.Resource):
         allowExt: int = 0,
     ) -> None:
         resource.Resource.__init__(self)
-        self.path = os.path.abspath(os.fsdecode(path))
+        self.path: str = os.path.abspath(os.fsdecode(path))
         self.defaultType = defaultType
-        self.ignoredExts = list(ignoredExts)
+        self.ignoredExts: list[str] = list(ignoredExts)
         self.registry = registry
         self.childNotFound: Any = resource.NoResource("File not found.")
         self.forbidden: Any = resource.ForbiddenResource()
@@ -481,7 +481,7 @@ class SingleRangeStaticProducer(StaticProducer):
     def start(self) -> None:
         """Twisted: SingleRangeStaticProducer.start."""
         self.fileObject.seek(self.offset)
-        self.bytesWritten = 0
+        self.bytesWritten: int = 0
         self.request.registerProducer(self, False)
 
     def resumeProducing(self) -> None:

@@ -32,13 +32,13 @@ class _TCP:
     """The fake TCP transport of a DummyChannel: records what is written."""
 
     port = 80
-    disconnected = False
+    disconnected: bool = False
 
     def __init__(self, peer: Any = None) -> None:
         if peer is None:
             peer = IPv4Address("TCP", "192.168.1.1", 12344)
         self._peer = peer
-        self.written = BytesIO()
+        self.written: BytesIO = BytesIO()
         self.producers: list[tuple[Any, bool]] = []
 
     def getPeer(self) -> Any:
@@ -178,14 +178,14 @@ class DummyRequest:
     def __init__(self, postpath: list[bytes], session: Any = None, client: Any = None) -> None:
         self.sitepath: list[bytes] = []
         self.written: list[bytes] = []
-        self.finished = 0
+        self.finished: int = 0
         self.postpath = postpath
         self.prepath: list[bytes] = []
         self.session: Any = None
         self.protoSession = session or Session(site=None, uid=b"0", reactor=Clock())
         self.args: dict[bytes, list[bytes]] = {}
-        self.requestHeaders = Headers()
-        self.responseHeaders = Headers()
+        self.requestHeaders: Headers = Headers()
+        self.responseHeaders: Headers = Headers()
         self.responseCode: int | None = None
         self.responseMessage: bytes | None = None
         self._finishedDeferreds: list[Deferred[None]] | None = []
@@ -196,7 +196,7 @@ class DummyRequest:
 
     def registerProducer(self, prod: Any, s: bool) -> None:
         """Call ``resumeProducing`` until the producer unregisters. Twisted: same."""
-        self.go = 1
+        self.go: int = 1
         while self.go:
             prod.resumeProducing()
 
