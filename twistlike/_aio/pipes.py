@@ -26,6 +26,7 @@ from typing import Any, cast
 from zope.interface import implementer
 
 from twistlike import error
+from twistlike._aio.process import ProducingWritePipe
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
 from twistlike.interfaces import (
@@ -107,7 +108,7 @@ class _Reader(asyncio.Protocol):
         self.stdio._readConnectionLost(reason)
 
 
-class _Writer(asyncio.Protocol):
+class _Writer(ProducingWritePipe):
     def __init__(self, stdio: StandardIO) -> None:
         self.stdio = stdio
         self.transport: asyncio.WriteTransport | None = None
@@ -144,41 +145,8 @@ class _Writer(asyncio.Protocol):
         if transport is not None and not transport.is_closing():
             transport.close()
 
-    def pause_writing(self) -> None:
-        if self.producer is not None and self.streaming and not self.producerPaused:
-            self.producerPaused = True
-            self.producer.pauseProducing()
-
-    def resume_writing(self) -> None:
-        producer = self.producer
-        if producer is None:
-            return
-        if self.streaming:
-            if self.producerPaused:
-                self.producerPaused = False
-                producer.resumeProducing()
-        else:
-            asyncio.get_running_loop().call_soon(self.pull)
-
-    def pull(self) -> None:
-        producer = self.producer
-        transport = self.transport
-        if producer is None or self.streaming or transport is None or transport.is_closing():
-            return
-        if transport.get_write_buffer_size():
-            return
-        producer.resumeProducing()
-        if self.producer is producer and not transport.get_write_buffer_size():
-            asyncio.get_running_loop().call_soon(self.pull)
-
     def connection_lost(self, exc: Exception | None) -> None:
-        self.transport = None
-        producer, self.producer = self.producer, None
-        if producer is not None:
-            try:
-                producer.stopProducing()
-            except BaseException:
-                log_failure(Failure(), "Unhandled error in stopProducing", namespace=_log_ns)
+        self.drop_producer(_log_ns)
         reason = Failure(error.ConnectionDone()) if exc is None else Failure(exc)
         self.stdio._writeConnectionLost(reason)
 

@@ -131,7 +131,58 @@ class _ReadPipe(asyncio.Protocol):
         # Not connected yet: _connectPipes sees ``lost`` and closes the file.
 
 
-class _WritePipe(asyncio.Protocol):
+class ProducingWritePipe(asyncio.Protocol):
+    """A write pipe's flow control: an IProducer registered on it follows the pipe's buffer.
+
+    A push producer is paused and resumed with asyncio's ``pause_writing``/``resume_writing``;
+    a pull producer is asked for more (``resumeProducing``) whenever the buffer has drained.
+    Shared by the process pipes and StandardIO's stdout.
+    """
+
+    transport: asyncio.WriteTransport | None
+    producer: Any
+    streaming: bool
+    producerPaused: bool
+
+    def pause_writing(self) -> None:
+        if self.producer is not None and self.streaming and not self.producerPaused:
+            self.producerPaused = True
+            self.producer.pauseProducing()
+
+    def resume_writing(self) -> None:
+        producer = self.producer
+        if producer is None:
+            return
+        if self.streaming:
+            if self.producerPaused:
+                self.producerPaused = False
+                producer.resumeProducing()
+        else:
+            asyncio.get_running_loop().call_soon(self.pull)
+
+    def pull(self) -> None:
+        producer = self.producer
+        transport = self.transport
+        if producer is None or self.streaming or transport is None or transport.is_closing():
+            return
+        if transport.get_write_buffer_size():
+            return
+        producer.resumeProducing()
+        if self.producer is producer and not transport.get_write_buffer_size():
+            asyncio.get_running_loop().call_soon(self.pull)
+
+    def drop_producer(self, log_namespace: str) -> None:
+        """The pipe is gone: forget the transport and stop the producer (errors logged)."""
+        self.transport = None
+        producer, self.producer = self.producer, None
+        if producer is not None:
+            try:
+                producer.stopProducing()
+            except BaseException:
+                log_failure(Failure(), "Unhandled error in stopProducing", namespace=log_namespace)
+
+
+class _WritePipe(ProducingWritePipe):
     """The parent's end of a pipe the child reads from (``childFDs`` value ``'w'``)."""
 
     def __init__(self, process: Process, childFD: int) -> None:
@@ -183,41 +234,8 @@ class _WritePipe(asyncio.Protocol):
         if not transport.is_closing():
             transport.close()
 
-    def pause_writing(self) -> None:
-        if self.producer is not None and self.streaming and not self.producerPaused:
-            self.producerPaused = True
-            self.producer.pauseProducing()
-
-    def resume_writing(self) -> None:
-        producer = self.producer
-        if producer is None:
-            return
-        if self.streaming:
-            if self.producerPaused:
-                self.producerPaused = False
-                producer.resumeProducing()
-        else:
-            asyncio.get_running_loop().call_soon(self.pull)
-
-    def pull(self) -> None:
-        producer = self.producer
-        transport = self.transport
-        if producer is None or self.streaming or transport is None or transport.is_closing():
-            return
-        if transport.get_write_buffer_size():
-            return
-        producer.resumeProducing()
-        if self.producer is producer and not transport.get_write_buffer_size():
-            asyncio.get_running_loop().call_soon(self.pull)
-
     def connection_lost(self, exc: Exception | None) -> None:
-        self.transport = None
-        producer, self.producer = self.producer, None
-        if producer is not None:
-            try:
-                producer.stopProducing()
-            except BaseException:
-                log_failure(Failure(), "Unhandled error in stopProducing", namespace=_log_ns)
+        self.drop_producer(_log_ns)
         self.process._pipeLost(self.childFD)
 
 
