@@ -178,6 +178,15 @@ async def test_post_with_unknown_length_is_chunked() -> None:
         await port.stopListening()
 
 
+class _WithoutTLS:
+    """A reactor double that provides TCP but not IReactorSSL."""
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "connectSSL":
+            raise AttributeError(name)
+        return getattr(reactor, name)
+
+
 async def _rawServer(reply: bytes) -> tuple[asyncio.Server, int]:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         await reader.readuntil(b"\r\n\r\n")
@@ -230,8 +239,8 @@ async def test_response_never_received_and_failed() -> None:
 
 @pytest.mark.asyncio
 async def test_connection_refused_and_bad_scheme() -> None:
-    """Refused connections fail with ConnectionRefusedError; https without the TLS feature
-    and unknown schemes fail with SchemeNotSupported naming the reason."""
+    """Refused connections fail with ConnectionRefusedError; https on a reactor without
+    connectSSL and unknown schemes fail with SchemeNotSupported naming the reason."""
     srv, portNumber = await _rawServer(b"")
     srv.close()
     await srv.wait_closed()
@@ -239,9 +248,9 @@ async def test_connection_refused_and_bad_scheme() -> None:
     async with asyncio.timeout(BOUND):
         with pytest.raises(twerror.ConnectionRefusedError):
             await agent.request(b"GET", b"http://127.0.0.1:%d/" % (portNumber,))
-        if getattr(reactor, "connectSSL", None) is None:
-            with pytest.raises(SchemeNotSupported, match="TLS"):
-                await agent.request(b"GET", b"https://127.0.0.1/")
+        plain = _WithoutTLS()
+        with pytest.raises(SchemeNotSupported, match="connectSSL"):
+            await client.Agent(plain).request(b"GET", b"https://127.0.0.1/")
         with pytest.raises(SchemeNotSupported):
             await agent.request(b"GET", b"ftp://127.0.0.1/")
         with pytest.raises(ValueError):
@@ -456,14 +465,40 @@ def test_client_survives_arbitrary_responses(chunks: list[bytes]) -> None:
     assert len(ends) == 1
 
 
-def test_https_policy_needs_the_tls_feature() -> None:
-    """BrowserLikePolicyForHTTPS builds TLS settings through twistlike.ssl, and says clearly
-    that the TLS feature is missing when it is."""
-    import importlib.util
+def test_https_policy_verifies_the_host_name() -> None:
+    """BrowserLikePolicyForHTTPS builds twistlike.ssl settings that check the host name."""
+    import ssl
 
-    policy = client.BrowserLikePolicyForHTTPS()
-    if importlib.util.find_spec("twistlike.ssl") is None:
-        with pytest.raises(NotImplementedError, match=r"twistlike\.ssl"):
-            policy.creatorForNetloc(b"example.com", 443)
-    else:
-        assert policy.creatorForNetloc(b"example.com", 443) is not None
+    options = client.BrowserLikePolicyForHTTPS().creatorForNetloc(b"example.com", 443)
+    context = options.getContext()
+    assert context.check_hostname
+    assert context.verify_mode == ssl.CERT_REQUIRED
+
+
+@pytest.mark.asyncio
+async def test_https_request_verifies_the_server_and_reads_the_body() -> None:
+    """An https request goes over TLS, verified against the given trust root, and a server
+    whose certificate that root does not vouch for fails the request."""
+    import trustme
+
+    from twistlike.ssl import Certificate, CertificateOptions, PrivateCertificate
+
+    ca = trustme.CA()
+    issued = PrivateCertificate.loadPEM(
+        ca.issue_cert("localhost").private_key_and_cert_chain_pem.bytes()
+    )
+    options = CertificateOptions(privateKey=issued.privateKey, certificate=issued)
+    port = reactor.listenSSL(0, server.Site(_Echo()), options, interface="127.0.0.1")
+    url = b"https://localhost:%d/secure" % (port.getHost().port,)
+    trusted = client.BrowserLikePolicyForHTTPS(Certificate.loadPEM(ca.cert_pem.bytes()))
+    stranger = client.BrowserLikePolicyForHTTPS(Certificate.loadPEM(trustme.CA().cert_pem.bytes()))
+    try:
+        async with asyncio.timeout(BOUND):
+            response = await client.Agent(reactor, trusted).request(b"GET", url)
+            body = await client.readBody(response)
+            assert response.code == 200
+            assert b"/secure" in body
+            with pytest.raises(client.ResponseNeverReceived):
+                await client.Agent(reactor, stranger).request(b"GET", url)
+    finally:
+        await port.stopListening()

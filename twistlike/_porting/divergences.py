@@ -966,15 +966,6 @@ _WEB: tuple[Divergence, ...] = (
     ),
     Divergence(
         _WEB_AREA,
-        "**https needs the TLS feature**",
-        (
-            "Until `reactor.connectSSL` (twistlike's TLS work) is present, `Agent.request` on an "
-            "https URL fails with SchemeNotSupported naming it, and "
-            "`BrowserLikePolicyForHTTPS.creatorForNetloc` raises NotImplementedError."
-        ),
-    ),
-    Divergence(
-        _WEB_AREA,
         "**`testing.DummyRequest` has `isSecure`**",
         ("Twisted's double lacks it, so its `setHost` raises AttributeError; twistlike's works."),
     ),

@@ -1,7 +1,7 @@
 """The HTTP/1.1 client: Agent and friends over h11 (private home of twistlike.web.client).
 
 h11 writes requests and parses responses; connections come from ``reactor.connectTCP``
-(``reactor.connectSSL`` for https, when the TLS feature is present) and are kept in an
+(``reactor.connectSSL`` for https) and are kept in an
 :class:`HTTPConnectionPool`. No asyncio here: a Deferred is awaitable in any asyncio task.
 
 Response body call order for the protocol given to ``deliverBody``:
@@ -11,7 +11,6 @@ ResponseFailed)``.
 
 from __future__ import annotations
 
-import importlib
 import io
 import os
 import zlib
@@ -41,9 +40,9 @@ from twistlike.web.iweb import (
 
 _log_ns = "twistlike.web.client"
 
-_TLS_MISSING = (
-    "https:// needs twistlike's TLS support (twistlike.ssl and reactor.connectSSL), which "
-    "this installation does not provide yet; see docs/web.md"
+_NO_CONNECT_SSL = (
+    "https:// needs a reactor that provides connectSSL (IReactorSSL); the reactor given to "
+    "this Agent has none"
 )
 
 
@@ -928,24 +927,17 @@ class BrowserLikePolicyForHTTPS:
 
     Twisted: twisted.web.client.BrowserLikePolicyForHTTPS.
 
-    Needs twistlike's TLS feature (``twistlike.ssl.optionsForClientTLS``); without it,
-    ``creatorForNetloc`` fails with a NotImplementedError that says so.
+    asyncio: the settings are ``twistlike.ssl.optionsForClientTLS``, an ``ssl.SSLContext``.
     """
 
     def __init__(self, trustRoot: Any = None) -> None:
         self._trustRoot = trustRoot
 
     def creatorForNetloc(self, hostname: bytes, port: int) -> Any:
-        """TLS settings for ``hostname:port``. Twisted: creatorForNetloc.
+        """TLS settings for ``hostname:port``. Twisted: creatorForNetloc."""
+        # (Imported here: an http-only client never loads the TLS configuration code.)
+        from twistlike.ssl import optionsForClientTLS
 
-        Raises:
-            NotImplementedError: twistlike's TLS feature is not installed.
-        """
-        try:
-            ssl = importlib.import_module("twistlike.ssl")
-            optionsForClientTLS = ssl.optionsForClientTLS
-        except (ImportError, AttributeError):
-            raise NotImplementedError(_TLS_MISSING) from None
         return optionsForClientTLS(hostname.decode("idna"), trustRoot=self._trustRoot)
 
 
@@ -1047,9 +1039,9 @@ class Agent(_AgentBase):
 
             return connectTCP
         connectSSL = getattr(self._reactor, "connectSSL", None)
-        # Divergence from Twisted: without twistlike's TLS feature, https fails clearly.
         if connectSSL is None:
-            raise error.SchemeNotSupported(_TLS_MISSING)
+            # A reactor without IReactorSSL (a test double): a clear error, not an AttributeError.
+            raise error.SchemeNotSupported(_NO_CONNECT_SSL)
         creator = self._policyForHTTPS.creatorForNetloc(host, port)
 
         def connectTLS(factory: Any) -> object:
@@ -1070,7 +1062,7 @@ class Agent(_AgentBase):
 
         Twisted: Agent.request.
 
-        Fails with SchemeNotSupported (not http/https, or https without the TLS feature),
+        Fails with SchemeNotSupported (not http/https, or https on a reactor without connectSSL),
         ResponseNeverReceived, ResponseFailed, RequestGenerationFailed, or the connection
         error (ConnectionRefusedError, TimeoutError, DNSLookupError).
         """

@@ -4,8 +4,8 @@ Twisted: twisted.web.client.
 
 Every request gives a Deferred, which asyncio code can await:
 ``response = await agent.request(b"GET", url)``; ``body = await readBody(response)``.
-https:// needs twistlike's TLS feature (``reactor.connectSSL``); until it is installed such
-URLs fail with SchemeNotSupported naming it.
+https:// goes through ``reactor.connectSSL`` with ``BrowserLikePolicyForHTTPS``'s settings
+(the peer and its host name are verified by default).
 """
 
 from twistlike.web._client import (
