@@ -80,15 +80,32 @@ class _Schedule:
     def __init__(self, lead: float = 0.010) -> None:
         self.start = reactor.seconds() + lead
         # Set when a deadline had already passed when it was asked for (the process was
-        # preempted longer than the lead): the schedule then differs from the one meant.
+        # preempted longer than the lead), or when a call landed later than asked (preempted
+        # between computing its delay and scheduling it): the schedule then differs from the
+        # one meant.
         self.slipped = False
+        self._lastRead = self.start
 
     def delay(self, offset: float) -> float:
         """The delay from now (for callLater or reset) of the deadline ``start + offset``."""
-        delay = self.start + offset - reactor.seconds()
+        now = self._lastRead = reactor.seconds()
+        delay = self.start + offset - now
         if delay < 0:
             self.slipped = True
         return max(0.0, delay)
+
+    def tracked(self, tolerance: float) -> Callable[..., DelayedCall]:
+        """``reactor.callLater`` that notes a slip when the call's time is off the deadline
+        meant by the last :meth:`delay` by more than ``tolerance`` seconds."""
+
+        def callLater(delay: float, f: Callable[..., object], *args: Any) -> DelayedCall:
+            meant = self._lastRead + delay
+            call = reactor.callLater(delay, f, *args)
+            if abs(call.getTime() - meant) > tolerance:
+                self.slipped = True
+            return call
+
+        return callLater
 
     def callLater(self, offset: float, f: Callable[..., object], *args: Any) -> DelayedCall:
         """``reactor.callLater`` for the deadline ``start + offset``."""
@@ -694,7 +711,7 @@ async def _on_reactor(script: _Script, unit: float, late: bool) -> list[object]:
     trace: list[object] = []
     done: Deferred[None] = Deferred()
     at = _Schedule()
-    calls, _ = _play(reactor.callLater, at.delay, unit, script, trace)
+    calls, _ = _play(at.tracked(unit / 4), at.delay, unit, script, trace)
     at.callLater((max(last, 0.0) + 2) * unit, done.callback, None)
     if late:
         due = max((call.getTime() for call in calls if call.active()), default=0.0)
