@@ -32,9 +32,11 @@ from collections.abc import Callable, Coroutine, Generator
 from typing import Any, TypeVar, cast
 
 from twistlike._core.deferred import (
+    PLAIN_RESULT_TYPES,
     CancelledError,
     Deferred,
     add_handover,
+    adopt_if_foreign,
     fire_with_pending,
     install_edges,
 )
@@ -528,6 +530,10 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
                 self._finish(outcome)
                 return
             exc = None
+            if type(yielded) not in PLAIN_RESULT_TYPES:
+                # `await` on Twisted's own Deferred yields it: adopt it (keeping its result,
+                # which its iterator returns when the coroutine is resumed).
+                yielded = adopt_if_foreign(yielded, keep=True)
             if isinstance(yielded, Deferred):
                 # `await d` (with no loop) and `yield from d` yield the Deferred itself, as
                 # in Twisted; so may a generator-based coroutine. Wait on it.
@@ -623,6 +629,9 @@ class _CoroutineRunner(collections.abc.Coroutine[Any, Any, None]):
                 # Outside the except clause (see _drive); the Task itself ends with None.
                 self._finish(outcome)
                 raise StopIteration(None)
+            if type(yielded) not in PLAIN_RESULT_TYPES:
+                # Twisted's Deferred, awaited (see _drive); asyncio futures seen once pass.
+                yielded = adopt_if_foreign(yielded, keep=True)
             if isinstance(yielded, Deferred):
                 # A Deferred yielded by `yield from d` or a generator-based coroutine: wait
                 # on it (its result is consumed, as Twisted's driver does).

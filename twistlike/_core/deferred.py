@@ -30,6 +30,7 @@ from typing import (
     Generic,
     NoReturn,
     ParamSpec,
+    Protocol,
     TypeVar,
     cast,
     overload,
@@ -64,6 +65,7 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
+_T_co = TypeVar("_T_co", covariant=True)
 _U = TypeVar("_U")
 
 #: Where Deferreds log what Twisted's defer module logs (on the stdlib logger of that name);
@@ -606,6 +608,12 @@ class Deferred(Generic[_T]):
                             # (Failure() without arguments is the fast constructor.)
                             result = Failure(captureVars=True) if debug else Failure()
                         current.result = result
+                        if type(result) in PLAIN_RESULT_TYPES:
+                            # The common case: one set lookup (no isinstance call).
+                            continue
+                        if not isinstance(result, Deferred):
+                            # A class not seen before, or a foreign (Twisted) Deferred.
+                            current.result = result = adopt_if_foreign(result)
                         if isinstance(result, Deferred):
                             if (
                                 not result.called
@@ -777,6 +785,130 @@ def _returnPending(_: object, pending: Deferred[Any]) -> Deferred[Any]:
 
 
 # --------------------------------------------------------------------------------------------
+# Foreign Deferreds: real Twisted's, in a process that has both (a porter migrating step by
+# step, or a library such as treq still on Twisted). Twisted chains on its own Deferreds; the
+# engine does the same for a "foreign" one, recognised by its shape (Twisted is never
+# imported): not a twistlike Deferred, its class has callable addCallbacks, addBoth and
+# cancel, and the object has a ``called`` attribute. Such a value, returned or yielded by user
+# code, is adopted: replaced by a twistlike Deferred that fires with its outcome.
+
+#: Classes of ordinary results: neither twistlike's Deferred (nor a subclass) nor foreign
+#: Deferreds; it grows with every class found not to look like a Deferred. After each
+#: callback the chain engine asks only ``type(r) in`` this set, one lookup, and takes the
+#: slow path (isinstance, adoption) for anything else.
+PLAIN_RESULT_TYPES: set[type] = {
+    type(None),
+    bool,
+    int,
+    float,
+    str,
+    bytes,
+    list,
+    tuple,
+    dict,
+    Failure,
+}
+#: Past this size the set stops growing (classes made at run time would otherwise fill it);
+#: unseen classes then take the slow path each time, which is still correct.
+_NOT_FOREIGN_LIMIT = 4096
+_FOREIGN: set[type] = set()
+
+
+class ForeignDeferred(Protocol[_T_co]):
+    """What twistlike needs of a foreign (real Twisted) Deferred, for type checkers."""
+
+    def addBoth(self, callback: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        """Add one function as both callback and errback."""
+        ...
+
+    def cancel(self) -> None:
+        """Cancel the operation behind the Deferred."""
+        ...
+
+    def __await__(self) -> Generator[Any, Any, _T_co]:
+        """Wait for the result from a coroutine."""
+        ...
+
+
+def adopt_if_foreign(obj: Any, *, keep: bool = False) -> Any:
+    """Return ``obj``, or a twistlike Deferred of it if it is a foreign Deferred.
+
+    The adopted Deferred fires with the foreign one's result, or fails with its failure
+    turned into a twistlike :class:`Failure` (same exception value, type and traceback;
+    Twisted's own CancelledError becomes twistlike's, so cancellation reads the same on both
+    sides). Cancelling it cancels the foreign Deferred.
+
+    Never raises: if the foreign Deferred's ``addCallbacks`` fails, the result is a failed
+    Deferred.
+
+    Args:
+        obj: A value user code returned or yielded.
+        keep: Leave a successful result in the foreign Deferred (a coroutine awaiting
+            Twisted's Deferred reads the result from it when resumed). By default the
+            foreign chain ends with None, as Twisted's own chaining leaves it.
+    """
+    if isinstance(obj, Deferred):
+        return obj
+    cls = type(obj)
+    if cls not in _FOREIGN:
+        try:
+            foreign = all(
+                callable(getattr(cls, name, None)) for name in ("addCallbacks", "addBoth", "cancel")
+            )
+            if foreign and not hasattr(obj, "called"):
+                return obj
+        except Exception:
+            # A class whose attribute lookup fails is not a Deferred: the value passes on.
+            foreign = False
+        if not foreign:
+            if len(PLAIN_RESULT_TYPES) < _NOT_FOREIGN_LIMIT:
+                PLAIN_RESULT_TYPES.add(cls)
+            return obj
+        _FOREIGN.add(cls)
+    return _adopt(obj, keep)
+
+
+def _adopt(foreign: Any, keep: bool) -> Deferred[Any]:
+    d: Deferred[Any] = Deferred(lambda _: foreign.cancel())
+
+    def succeeded(result: Any) -> Any:
+        if isinstance(result, Deferred):
+            # A Twisted callback returned one of ours: Twisted sees a plain value; we chain.
+            result.chainDeferred(d)
+        else:
+            d.callback(result)
+        return result if keep else None
+
+    def failed(failure: Any) -> None:
+        d.errback(_fromForeignFailure(failure))
+
+    try:
+        foreign.addCallbacks(succeeded, failed)
+    except BaseException:
+        return fail(Failure(captureVars=Deferred.debug))
+    return d
+
+
+def _fromForeignFailure(failure: Any) -> Failure:
+    """A twistlike Failure for what a foreign Deferred failed with (Twisted's Failure)."""
+    if isinstance(failure, Failure):
+        return failure
+    # Twisted's Failure is itself a BaseException: look for the exception it wraps first.
+    value = getattr(failure, "value", None)
+    if not isinstance(value, BaseException):
+        value = failure
+    if not isinstance(value, BaseException):
+        value = TypeError(f"a foreign Deferred failed with {failure!r}, not an exception")
+    tb = getattr(failure, "tb", None) or value.__traceback__
+    cls = type(value)
+    if cls.__name__ == "CancelledError" and cls.__module__.startswith("twisted."):
+        cancelled = CancelledError(*value.args)
+        cancelled.__context__ = value
+        return Failure(cancelled, CancelledError, tb)
+    return Failure(value, cls, tb)
+
+
+# --------------------------------------------------------------------------------------------
 # The asyncio edges: implemented in twistlike._aio.bridge, which installs them here
 
 _BRIDGE = "twistlike._aio.bridge"
@@ -880,7 +1012,7 @@ _NOTHING: Any = object()
 
 
 def ensureDeferred(
-    coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T] | Deferred[_T],
+    coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T] | Deferred[_T] | ForeignDeferred[_T],
 ) -> Deferred[_T]:
     """Run a coroutine and return a Deferred of its result; a Deferred is returned as is.
 
@@ -894,11 +1026,18 @@ def ensureDeferred(
     cancelled through the Task (the coroutine sees ``asyncio.CancelledError``). If the
     coroutine lets the error escape, the Deferred fails with :class:`CancelledError`.
 
+    A real Twisted Deferred gives a twistlike Deferred of its outcome (so plain asyncio code
+    can ``await ensureDeferred(twisted_deferred)``; docs/porting.md, "Mixing with real
+    Twisted").
+
     Raises:
         NotACoroutineError: ``coro`` is neither a coroutine nor a Deferred.
     """
     if isinstance(coro, Deferred):
         return coro
+    adopted = adopt_if_foreign(coro)
+    if adopted is not coro:
+        return cast(Deferred[_T], adopted)
     try:
         return Deferred.fromCoroutine(coro)
     except NotACoroutineError:
@@ -981,7 +1120,8 @@ def maybeDeferred(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Deferred[
 
     Twisted: twisted.internet.defer.maybeDeferred.
 
-    A Deferred result is returned as is; a coroutine is run with ``Deferred.fromCoroutine``;
+    A Deferred result is returned as is (a real Twisted one is adopted: the result is a
+    twistlike Deferred of it); a coroutine is run with ``Deferred.fromCoroutine``;
     a Failure or a raised exception gives a failed Deferred; any other value a fired one.
     """
     try:
@@ -990,6 +1130,10 @@ def maybeDeferred(f: Callable[..., Any], *args: Any, **kwargs: Any) -> Deferred[
         return fail(Failure(captureVars=Deferred.debug))
     if isinstance(result, Deferred):
         return result
+    if type(result) not in PLAIN_RESULT_TYPES:
+        result = adopt_if_foreign(result)
+        if isinstance(result, Deferred):
+            return result
     if isinstance(result, Failure):
         return fail(result)
     if type(result) is types.CoroutineType:
@@ -1077,7 +1221,9 @@ class _InlineCallbacks(Generic[_T]):
                 else:
                     self._deferred.callback(outcome)
                 return
-            if isinstance(yielded, types.CoroutineType):
+            if type(yielded) is Deferred:
+                pass
+            elif isinstance(yielded, types.CoroutineType):
                 yielded = Deferred.fromCoroutine(yielded)
             elif isinstance(yielded, types.GeneratorType):
                 # Twisted runs a yielded generator as a nested inlineCallbacks generator.
@@ -1085,6 +1231,8 @@ class _InlineCallbacks(Generic[_T]):
             elif _isFuture(yielded):
                 # Divergence from Twisted: an asyncio future is waited on, not sent back.
                 yielded = Deferred.fromFuture(yielded)
+            elif type(yielded) not in PLAIN_RESULT_TYPES:
+                yielded = adopt_if_foreign(yielded)
             if not isinstance(yielded, Deferred):
                 result = yielded
                 continue
