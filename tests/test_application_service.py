@@ -313,6 +313,7 @@ def test_tcp_server_and_client_use_the_reactor() -> None:
 @pytest.mark.parametrize(
     ("cls", "feature"),
     [
+        (l_internet.TCPServer, "TCP"),
         (l_internet.SSLServer, "TLS"),
         (l_internet.SSLClient, "TLS"),
         (l_internet.UDPServer, "UDP"),
@@ -322,11 +323,11 @@ def test_tcp_server_and_client_use_the_reactor() -> None:
     ],
 )
 def test_missing_transports_fail_clearly(cls: Any, feature: str) -> None:
-    """SSL/UDP services on a reactor without that transport raise a NotImplementedError
-    naming the feature and its docs page."""
+    """Services on a reactor without their transport raise an AttributeError (as Twisted
+    does) that names the feature and its docs page."""
     reactor = SimpleNamespace()
     service = cls(0, object(), reactor=reactor)
-    with pytest.raises(NotImplementedError, match=rf"{feature}.*docs/"):
+    with pytest.raises(AttributeError, match=rf"{feature}.*docs/"):
         service.startService()
 
 

@@ -38,12 +38,14 @@ __all__ = [
     "backoffPolicy",
 ]
 
-# What each reactor method needs, for the error when the reactor does not have it yet.
+# What each reactor method needs, for the error when a reactor handed to a service lacks it.
 _FEATURE_DOCS = {
-    "SSL": ("TLS (reactor.listenSSL/connectSSL)", "docs/tls.md"),
-    "UDP": ("UDP (reactor.listenUDP)", "docs/posix.md"),
-    "UNIXDatagram": ("UNIX datagram sockets (reactor.listen/connectUNIXDatagram)", "docs/posix.md"),
-    "Multicast": ("UDP multicast (reactor.listenMulticast)", "docs/posix.md"),
+    "TCP": ("TCP", "docs/reactor.md"),
+    "UNIX": ("UNIX sockets", "docs/reactor.md"),
+    "SSL": ("TLS", "docs/tls.md"),
+    "UDP": ("UDP", "docs/posix.md"),
+    "UNIXDatagram": ("UNIX datagram sockets", "docs/posix.md"),
+    "Multicast": ("UDP multicast", "docs/posix.md"),
 }
 
 
@@ -57,13 +59,18 @@ def maybe_global_reactor(reactor: Any) -> Any:
 
 
 def _reactorMethod(reactor: Any, name: str, method: str) -> Any:
-    """The reactor's ``listenX``/``connectX`` method, or a clear error naming the feature."""
-    found = getattr(maybe_global_reactor(reactor), name, None)
+    """The reactor's ``listenX``/``connectX`` method, or a clear error naming the feature.
+
+    Twisted raises a bare AttributeError here; this one says which transport the service
+    needs (twistlike's own reactor has them all; a fake or custom reactor may not).
+    """
+    reactor = maybe_global_reactor(reactor)
+    found = getattr(reactor, name, None)
     if found is None:
-        feature, docs = _FEATURE_DOCS.get(method, (f"reactor.{name}", "docs/services.md"))
-        raise NotImplementedError(
-            f"{feature} is not available in this twistlike reactor, so the {method} service "
-            f"cannot start (see {docs})"
+        feature, docs = _FEATURE_DOCS.get(method, (method, "docs/services.md"))
+        raise AttributeError(
+            f"the reactor {reactor!r} has no {name}(), so the {method} service cannot start: "
+            f"it needs a reactor with {feature} (twistlike's reactor has it; see {docs})"
         )
     return found
 
@@ -183,8 +190,6 @@ class SSLServer(_AbstractServer):
     """Serve TLS: ``reactor.listenSSL(*args, **kwargs)`` while running.
 
     Twisted: twisted.application.internet.SSLServer.
-
-    Starting it raises NotImplementedError while the reactor has no ``listenSSL``.
     """
 
     method = "SSL"
@@ -194,8 +199,6 @@ class SSLClient(_AbstractClient):
     """Connect over TLS: ``reactor.connectSSL(*args, **kwargs)`` at start.
 
     Twisted: twisted.application.internet.SSLClient.
-
-    Starting it raises NotImplementedError while the reactor has no ``connectSSL``.
     """
 
     method = "SSL"
@@ -205,8 +208,6 @@ class UDPServer(_AbstractServer):
     """Serve UDP: ``reactor.listenUDP(*args, **kwargs)`` while running.
 
     Twisted: twisted.application.internet.UDPServer.
-
-    Starting it raises NotImplementedError while the reactor has no ``listenUDP``.
     """
 
     method = "UDP"
@@ -216,8 +217,6 @@ class UNIXDatagramServer(_AbstractServer):
     """Serve a UNIX datagram socket: ``reactor.listenUNIXDatagram(*args, **kwargs)``.
 
     Twisted: twisted.application.internet.UNIXDatagramServer.
-
-    Starting it raises NotImplementedError while the reactor has no ``listenUNIXDatagram``.
     """
 
     method = "UNIXDatagram"
@@ -227,8 +226,6 @@ class UNIXDatagramClient(_AbstractClient):
     """Connect a UNIX datagram socket: ``reactor.connectUNIXDatagram(*args, **kwargs)``.
 
     Twisted: twisted.application.internet.UNIXDatagramClient.
-
-    Starting it raises NotImplementedError while the reactor has no ``connectUNIXDatagram``.
     """
 
     method = "UNIXDatagram"
@@ -238,8 +235,6 @@ class MulticastServer(_AbstractServer):
     """Serve UDP multicast: ``reactor.listenMulticast(*args, **kwargs)`` while running.
 
     Twisted: twisted.application.internet.MulticastServer.
-
-    Starting it raises NotImplementedError while the reactor has no ``listenMulticast``.
     """
 
     method = "Multicast"
