@@ -301,7 +301,8 @@ def test_running_and_callLater_from_a_worker_thread_while_run_runs(
     loop_factory: Callable[[], asyncio.AbstractEventLoop],
 ) -> None:
     """From a thread, ``running`` is true while run() runs, callWhenRunning calls at once (as
-    Twisted's), and callLater raises clearly instead of parking the call forever."""
+    Twisted's), and callLater and addSystemEventTrigger raise clearly instead of parking the
+    call forever."""
     seen: list[object] = []
 
     def worker() -> None:
@@ -311,13 +312,37 @@ def test_running_and_callLater_from_a_worker_thread_while_run_runs(
             reactor.callLater(0, seen.append, "parked")
         except RuntimeError as e:
             seen.append(str(e))
+        try:
+            reactor.addSystemEventTrigger("before", "shutdown", seen.append, "parked trigger")
+        except RuntimeError as e:
+            seen.append(str(e))
         reactor.callFromThread(reactor.stop)
 
     reactor.callWhenRunning(reactor.callInThread, worker)
     _run_reactor(loop_factory)
     assert seen[:2] == [True, "at once"]
-    assert isinstance(seen[2], str) and "callFromThread" in seen[2]
-    assert len(seen) == 3
+    assert isinstance(seen[2], str) and "callFromThread(reactor.callLater" in seen[2]
+    assert isinstance(seen[3], str)
+    assert "callFromThread(reactor.addSystemEventTrigger" in seen[3]
+    assert len(seen) == 4
+
+
+def test_shutdown_trigger_added_through_callFromThread_runs(
+    loop_factory: Callable[[], asyncio.AbstractEventLoop],
+) -> None:
+    """The way the error points to: a worker thread's shutdown trigger, added with
+    callFromThread, runs when the reactor stops."""
+    seen: list[object] = []
+
+    def worker() -> None:
+        reactor.callFromThread(
+            reactor.addSystemEventTrigger, "before", "shutdown", seen.append, "trigger ran"
+        )
+        reactor.callFromThread(reactor.stop)
+
+    reactor.callWhenRunning(reactor.callInThread, worker)
+    _run_reactor(loop_factory)
+    assert seen == ["trigger ran"]
 
 
 @pytest.mark.asyncio

@@ -54,6 +54,17 @@ _log = Logger(namespace="twistlike.reactor")
 _SystemEventID = tuple[str, str, int]
 
 
+def _fromForeignThread(method: str, what: str, args: str) -> RuntimeError:
+    """The error for a reactor method called from a thread with no loop while the reactor
+    runs in another thread (the call would land where no loop ever runs it)."""
+    return RuntimeError(
+        f"reactor.{method}() was called from thread {threading.current_thread().name!r}, "
+        f"which runs no event loop, while the reactor runs in another thread; the reactor's "
+        f"{what} are not thread-safe. Use reactor.callFromThread(reactor.{method}, {args}) "
+        "instead."
+    )
+
+
 @implementer(IReactorCore, IReactorTime, IReactorThreads, IReactorTCP, IReactorUNIX)
 class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
     """Twisted's reactor, on the asyncio event loop that runs it.
@@ -101,17 +112,14 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
         Raises:
             AssertionError: ``delay`` is negative (as Twisted).
+            RuntimeError: called from a thread with no event loop while the reactor runs
+                in another thread (use ``reactor.callFromThread``).
         """
         if not delay >= 0:
             raise AssertionError(f"{delay} is not greater than or equal to 0 seconds")
         state = self._state()
         if state is self._loops.pending and state.loop is None and self._loops.runs_elsewhere():
-            raise RuntimeError(
-                f"reactor.callLater() was called from thread {threading.current_thread().name!r}"
-                ", which runs no event loop, while the reactor runs in another thread; the "
-                "reactor's timers are not thread-safe. Use "
-                "reactor.callFromThread(reactor.callLater, delay, f, ...) instead."
-            )
+            raise _fromForeignThread("callLater", "timers", "delay, f, ...")
         call = ReactorDelayedCall(
             time.time() + delay, callable, args, kw, state.cancel_hook, state.reset_hook
         )
@@ -366,10 +374,17 @@ class AsyncioReactor(TLSReactorMixin, PosixReactorMixin):
 
         Raises:
             KeyError: ``phase`` is not ``before``, ``during`` or ``after``.
+            RuntimeError: called from a thread with no event loop while the reactor runs
+                in another thread (use ``reactor.callFromThread``).
         """
         if phase not in PHASES:
             raise KeyError(f"invalid phase {phase!r}: use 'before', 'during' or 'after'")
         state = self._state()
+        if state is self._loops.pending and state.loop is None and self._loops.runs_elsewhere():
+            # The trigger would be parked where the running reactor never fires it.
+            raise _fromForeignThread(
+                "addSystemEventTrigger", "system event triggers", "phase, eventType, f, ..."
+            )
         state.next_trigger_id += 1
         triggerID = state.next_trigger_id
         state.event(eventType).triggers[phase][triggerID] = (callable, args, kw)

@@ -564,12 +564,14 @@ _CORE: tuple[Divergence, ...] = (
     ),
     Divergence(
         "Reactor",
-        "`callLater` from another thread while the reactor runs raises `RuntimeError`",
-        "The reactor's timers are not thread-safe (in Twisted either). Twisted lets the call "
-        "race the reactor thread; twistlike raises a `RuntimeError` that says to use "
-        "`reactor.callFromThread(reactor.callLater, ...)`, because before this check the "
-        "call was parked where no loop would ever run it. From a thread that runs its own "
-        "loop, `callLater` works on that loop.",
+        "`callLater` and `addSystemEventTrigger` from another thread while the reactor runs "
+        "raise `RuntimeError`",
+        "The reactor's timers and triggers are not thread-safe (in Twisted either). Twisted "
+        "lets the call race the reactor thread; twistlike raises a `RuntimeError` that says "
+        "to use `reactor.callFromThread(reactor.callLater, ...)` (or "
+        "`addSystemEventTrigger`), because before this check the call was parked where no "
+        "loop would ever run it. From a thread that runs its own loop, both work on that "
+        "loop.",
     ),
     Divergence(
         "Reactor",
