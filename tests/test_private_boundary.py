@@ -46,10 +46,6 @@ KNOWN: dict[tuple[str, str], str] = {
     # works on the connection's own fields; they move behind loopstate with the next cleanup.
     ("twistlike._aio.tls", "_connector"): "TLSConnection subclasses stream.Connection",
     ("twistlike._aio.tls", "_ended"): "TLSConnection subclasses stream.Connection",
-    # The POSIX adapters reuse the stream module's address helper and the reactor's state
-    # lookup; they move behind loopstate with the next cleanup.
-    ("twistlike._aio.posix", "_address"): "shares stream's sockaddr-to-address helper",
-    ("twistlike._aio.pipes", "_state"): "StandardIO looks up its reactor's loop state",
     # asyncio's future protocol names this attribute (Task checks it on what it awaits).
     ("twistlike._core.deferred", "_asyncio_future_blocking"): "asyncio's future protocol",
 }

@@ -26,6 +26,7 @@ from typing import Any, cast
 from zope.interface import implementer
 
 from twistlike import error
+from twistlike._aio import loopstate
 from twistlike._aio.process import ProducingWritePipe
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
@@ -194,7 +195,7 @@ class StandardIO:
         if reactor is None:
             from twistlike._aio.reactor import reactor
         self.protocol = proto
-        self._reactorState = reactor._state()
+        self._reactorState = loopstate.current(reactor)
         self._paused = False
         self._readerGone = False
         self._reader: _Reader | None = _Reader(self)

@@ -28,8 +28,7 @@ from twistlike._aio.datagram import (
 )
 from twistlike._aio.fdset import fdsetFor
 from twistlike._aio.process import Process, PTYProcess
-from twistlike._aio.stream import Connection, Port
-from twistlike._aio.stream import _address as _streamAddress
+from twistlike._aio.stream import Connection, Port, address_of
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
 from twistlike.interfaces import (
@@ -280,7 +279,7 @@ class PosixReactorMixin:
             UnsupportedAddressFamily: not AF_INET, AF_INET6 or AF_UNIX.
         """
         sock = _adoptSocket(fileDescriptor, addressFamily, socket.SOCK_STREAM)
-        p = Port(sock, factory, self._state(), _streamAddress(sock.getsockname(), addressFamily))
+        p = Port(sock, factory, self._state(), address_of(sock.getsockname(), addressFamily))
         p.startListening()
         return p
 
@@ -297,7 +296,7 @@ class PosixReactorMixin:
         """
         sock = _adoptSocket(fileDescriptor, addressFamily, socket.SOCK_STREAM)
         state = self._state()
-        protocol = factory.buildProtocol(_streamAddress(sock.getpeername(), addressFamily))
+        protocol = factory.buildProtocol(address_of(sock.getpeername(), addressFamily))
         if protocol is None:
             sock.close()
             return

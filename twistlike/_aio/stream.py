@@ -91,7 +91,7 @@ def _qual(cls: type) -> str:
     return f"{cls.__module__}.{cls.__qualname__}"
 
 
-def _address(sockaddr: Any, family: int | None) -> Any:
+def address_of(sockaddr: Any, family: int | None) -> Any:
     """Twisted's address object for a socket address from asyncio's get_extra_info."""
     if family == socket.AF_INET6:
         host, port, flowinfo, scopeid = sockaddr
@@ -491,7 +491,7 @@ class Connection(asyncio.Protocol):
         """
         transport = self._transport
         assert transport is not None
-        return _address(transport.get_extra_info("peername"), self._family)
+        return address_of(transport.get_extra_info("peername"), self._family)
 
     def getHost(self) -> Any:
         """The address of this end.
@@ -500,7 +500,7 @@ class Connection(asyncio.Protocol):
         """
         transport = self._transport
         assert transport is not None
-        return _address(transport.get_extra_info("sockname"), self._family)
+        return address_of(transport.get_extra_info("sockname"), self._family)
 
     def logPrefix(self) -> str:
         """The system shown on log lines of this connection (``"Echo,0,127.0.0.1"``).
@@ -855,7 +855,7 @@ def bindTCP(port: int, backlog: int, interface: str) -> tuple[socket.socket, Any
     except (OSError, OverflowError) as e:
         sock.close()
         raise error.CannotListenError(interface, port, e) from None
-    return sock, _address(sock.getsockname(), family)
+    return sock, address_of(sock.getsockname(), family)
 
 
 def bindUNIX(address: str, backlog: int, mode: int) -> tuple[socket.socket, Any]:
