@@ -1195,7 +1195,7 @@ def test_not_a_coroutine() -> None:
     """ensureDeferred and fromCoroutine reject other objects with NotACoroutineError."""
     assert issubclass(NotACoroutineError, TypeError)
     with pytest.raises(NotACoroutineError):
-        ensureDeferred(5)  # type: ignore[arg-type]
+        ensureDeferred(5)  # type: ignore[call-overload]
     with pytest.raises(NotACoroutineError):
         Deferred.fromCoroutine(lambda: None)  # type: ignore[arg-type]
 

@@ -1011,6 +1011,18 @@ def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
 _NOTHING: Any = object()
 
 
+@overload
+def ensureDeferred(coro: Deferred[_T]) -> Deferred[_T]: ...
+
+
+@overload
+def ensureDeferred(coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T]) -> Deferred[_T]: ...
+
+
+@overload
+def ensureDeferred(coro: ForeignDeferred[_T]) -> Deferred[_T]: ...
+
+
 def ensureDeferred(
     coro: Coroutine[Any, Any, _T] | Generator[Any, Any, _T] | Deferred[_T] | ForeignDeferred[_T],
 ) -> Deferred[_T]:
