@@ -33,7 +33,12 @@ from twistlike.address import IPv4Address, IPv6Address
 from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.protocol import Protocol, ServerFactory, connectionDone
-from twistlike.web._headers import Headers, InvalidHeaderName, headersFromValidated
+from twistlike.web._headers import (
+    Headers,
+    InvalidHeaderName,
+    encodeName,
+    sizedHeadersFromValidated,
+)
 from twistlike.web._responses import RESPONSES
 from twistlike.web.iweb import IAccessLogFormatter
 
@@ -56,6 +61,19 @@ _SPOOL_SIZE = 100_000
 #: How many bytes of pipelined requests are read ahead while a response is pending, before
 #: reading from the client pauses (reading on lets a disconnect be noticed meanwhile).
 _READ_AHEAD = 65536
+
+#: h11 events are immutable: the end of every response is this one.
+_END_OF_MESSAGE = h11.EndOfMessage()
+
+#: Canonical header names (the keys of Headers' dict), for the per-request lookups.
+_CONTENT_LENGTH = encodeName(b"content-length")
+_CONTENT_TYPE = encodeName(b"content-type")
+_TRANSFER_ENCODING = encodeName(b"transfer-encoding")
+_EXPECT = encodeName(b"expect")
+_COOKIE = encodeName(b"cookie")
+_LAST_MODIFIED = encodeName(b"last-modified")
+_ETAG = encodeName(b"etag")
+_SET_COOKIE = encodeName(b"set-cookie")
 
 _weekdayname = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _monthname = [
@@ -793,6 +811,9 @@ class HTTPChannel(Protocol):
         self._conn: h11.Connection | None = None
         self._request: Any = None
         self._driving = False
+        # A response ended and the connection goes on: the driving loop starts h11's next
+        # cycle (set by requestDone, which may run inside the loop).
+        self._cycleDone = False
         self._readPaused = False
         self._bodyReceived = 0
         self._timer: Any = None
@@ -836,6 +857,8 @@ class HTTPChannel(Protocol):
         return self._reactor
 
     def _arm(self, when: float, now: float) -> None:
+        # ``_timer`` is None or pending: _checkTimeouts and connectionLost reset it to None,
+        # so callers skip this call when ``_timer`` is set and due no later than ``when``.
         timer = self._timer
         if timer is not None and timer.active():
             if when < self._timerAt:
@@ -911,11 +934,12 @@ class HTTPChannel(Protocol):
         self._lastActivity = now
         self._startCycle(now, first=True)
 
-    def _startCycle(self, now: float, first: bool = False) -> None:
+    def _startCycle(self, now: float, first: bool = False) -> bool:
         """A new request may begin: arm the header deadline and the idle timer.
 
         The header deadline runs from the connection's start for its first request, and
         from the first byte of each later one (between requests the idle timeout rules).
+        Returns whether bytes of a next request are buffered already.
         """
         self._bodyReceived = 0
         when: float | None = None
@@ -929,8 +953,9 @@ class HTTPChannel(Protocol):
         if self.timeOut is not None:
             idleAt = now + self.timeOut
             when = idleAt if when is None else min(when, idleAt)
-        if when is not None:
+        if when is not None and (self._timer is None or when < self._timerAt):
             self._arm(when, now)
+        return pending
 
     def dataReceived(self, data: bytes) -> None:
         """Feed ``data`` to h11 and act on the events it yields.
@@ -941,7 +966,8 @@ class HTTPChannel(Protocol):
         if conn is None or self._closing:
             return
         if self.timeOut is not None or self._headerDeadline is None:
-            now = self._clock().seconds()
+            reactor = self._reactor
+            now = (reactor if reactor is not None else self._clock()).seconds()
             self._lastActivity = now
             if (
                 self._headerDeadline is None
@@ -949,8 +975,9 @@ class HTTPChannel(Protocol):
                 and self._request is None
                 and conn.their_state is h11.IDLE
             ):
-                self._headerDeadline = now + self.header_timeout
-                self._arm(self._headerDeadline, now)
+                deadline = self._headerDeadline = now + self.header_timeout
+                if self._timer is None or deadline < self._timerAt:
+                    self._arm(deadline, now)
         try:
             conn.receive_data(data)
         except RuntimeError:
@@ -962,44 +989,48 @@ class HTTPChannel(Protocol):
         if self._driving:
             return  # re-entered from a synchronous finish(): the outer loop continues
         self._driving = True
-        try:
-            self._driveLoop()
-        finally:
-            self._driving = False
-
-    def _driveLoop(self) -> None:
         conn = self._conn
         assert conn is not None
-        while not self._closing:
-            if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-                conn.start_next_cycle()
-                self._startCycle(self._clock().seconds())
-                if self._readPaused:
-                    self._readPaused = False
-                    self.transport.resumeProducing()
-            try:
-                event = conn.next_event()
-            except h11.RemoteProtocolError as e:
-                self._rejectAndClose(e.error_status_hint, str(e).encode("ascii", "replace"))
-                return
-            if event is h11.NEED_DATA:
-                return
-            if event is h11.PAUSED:
-                # A response is pending; read on (a disconnect must still be noticed) but
-                # never buffer more than _READ_AHEAD bytes of the next requests.
-                if len(conn.trailing_data[0]) > _READ_AHEAD and not self._readPaused:
-                    self._readPaused = True
-                    self.transport.pauseProducing()
-                return
-            kind = type(event)
-            if kind is h11.Data:
-                self._gotBody(cast(h11.Data, event).data)
-            elif kind is h11.Request:
-                self._gotRequest(cast(h11.Request, event))
-            elif kind is h11.EndOfMessage:
-                self._gotEnd()
-            elif kind is h11.ConnectionClosed:
-                return
+        NEED_DATA, PAUSED = h11.NEED_DATA, h11.PAUSED
+        try:
+            while not self._closing:
+                if self._cycleDone:
+                    # requestDone saw both sides DONE: the next request may begin.
+                    self._cycleDone = False
+                    conn.start_next_cycle()
+                    pending = self._startCycle(self._lastActivity)
+                    if self._readPaused:
+                        self._readPaused = False
+                        self.transport.resumeProducing()
+                    if not pending:
+                        # Nothing buffered: next_event() would answer NEED_DATA (or, after
+                        # the client's EOF, ConnectionClosed, which ends this loop too).
+                        return
+                try:
+                    event = conn.next_event()
+                except h11.RemoteProtocolError as e:
+                    self._rejectAndClose(e.error_status_hint, str(e).encode("ascii", "replace"))
+                    return
+                if event is NEED_DATA:
+                    return
+                if event is PAUSED:
+                    # A response is pending; read on (a disconnect must still be noticed) but
+                    # never buffer more than _READ_AHEAD bytes of the next requests.
+                    if len(conn.trailing_data[0]) > _READ_AHEAD and not self._readPaused:
+                        self._readPaused = True
+                        self.transport.pauseProducing()
+                    return
+                kind = type(event)
+                if kind is h11.Data:
+                    self._gotBody(cast(h11.Data, event).data)
+                elif kind is h11.Request:
+                    self._gotRequest(cast(h11.Request, event))
+                elif kind is h11.EndOfMessage:
+                    self._gotEnd()
+                elif kind is h11.ConnectionClosed:
+                    return
+        finally:
+            self._driving = False
 
     def _gotRequest(self, event: h11.Request) -> None:
         self._headerDeadline = None
@@ -1012,29 +1043,33 @@ class HTTPChannel(Protocol):
         # h11 bounds what it buffers of an incomplete head; a head that arrived whole is
         # measured here, so the limit does not depend on how the bytes were segmented.
         limit = self.totalHeadersSize
-        if len(event.target) > limit:
+        target = event.target
+        if len(target) > limit:
             self._rejectAndClose(414, b"the request target is longer than %d bytes" % (limit,))
             return
-        if len(event.target) + sum(len(k) + len(v) + 4 for k, v in raw) > limit:
-            self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
-            return
         try:
-            headers = headersFromValidated(raw)
+            headers, size = sizedHeadersFromValidated(raw)
         except InvalidHeaderName as e:
             self._rejectAndClose(400, b"invalid header name " + repr(e.args[0]).encode())
             return
-        lengths = headers.getRawHeaders(b"content-length")
-        hasLength = lengths is not None
-        hasEncoding = headers.hasHeader(b"transfer-encoding")
-        length: int | None = int(lengths[0]) if lengths else None
-        if hasLength and hasEncoding:
+        if len(target) + size > limit:
+            self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
+            return
+        # (The Headers were made just now: their canonical keys are read directly.)
+        rawHeaders = headers._rawHeaders
+        lengths = rawHeaders.get(_CONTENT_LENGTH)
+        hasEncoding = _TRANSFER_ENCODING in rawHeaders
+        if lengths is not None and hasEncoding:
             # RFC 9112 section 6.1: such a message may be an attempt at request smuggling.
             self._rejectAndClose(400, b"both Content-Length and Transfer-Encoding")
             return
+        length: int | None
         if hasEncoding:
             length = None
-        elif not hasLength:
+        elif lengths is None:
             length = 0
+        else:
+            length = int(lengths[0])
         maxBody = self.max_body_size
         if maxBody is not None and length is not None and length > maxBody:
             self._rejectAndClose(413, b"the request body is larger than %d bytes" % (maxBody,))
@@ -1043,10 +1078,10 @@ class HTTPChannel(Protocol):
         request.requestHeaders = headers
         self._request = request
         self._method = event.method
-        self._target = event.target
+        self._target = target
         self._version = b"HTTP/" + event.http_version
         request.gotLength(length)
-        if conn.they_are_waiting_for_100_continue:
+        if _EXPECT in rawHeaders and conn.they_are_waiting_for_100_continue:
             self._send(h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue"))
 
     def _gotBody(self, data: bytes) -> None:
@@ -1148,7 +1183,7 @@ class HTTPChannel(Protocol):
 
     def endResponse(self) -> None:
         """The response is complete: send its end (the last chunk, if chunked)."""
-        self._send(h11.EndOfMessage())
+        self._send(_END_OF_MESSAGE)
 
     def requestDone(self, request: Any) -> None:
         """The current request is finished: close, or go on with the next one.
@@ -1168,7 +1203,9 @@ class HTTPChannel(Protocol):
             # Answered before the request body was complete (h11 cannot skip the rest).
             self.loseConnection()
             return
-        self._lastActivity = self._clock().seconds()
+        reactor = self._reactor
+        self._lastActivity = (reactor if reactor is not None else self._clock()).seconds()
+        self._cycleDone = True
         self._drive()
 
     def _respondToBadRequestAndDisconnect(self, why: bytes = b"bad request") -> None:
