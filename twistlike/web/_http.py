@@ -382,7 +382,10 @@ class Request:
 
     def gotLength(self, length: int | None) -> None:
         """The body's length is known (None: chunked). Twisted: Request.gotLength."""
-        self.content = _contentFile(length)
+        if length is not None and length < _SPOOL_SIZE:
+            self.content = io.BytesIO()  # (_contentFile's first case, without the call)
+        else:
+            self.content = _contentFile(length)
 
     def handleContentChunk(self, data: bytes) -> None:
         """Append part of the body. Twisted: Request.handleContentChunk."""
@@ -391,7 +394,10 @@ class Request:
 
     def parseCookies(self) -> None:
         """Fill ``received_cookies`` from the Cookie headers. Twisted: Request.parseCookies."""
-        for text in self.requestHeaders.getRawHeaders(b"cookie", ()):
+        values = self.requestHeaders._rawHeaders.get(_COOKIE)
+        if not values:
+            return
+        for text in values:
             for cookie in text.split(b";"):
                 try:
                     key, value = cookie.lstrip().split(b"=", 1)
@@ -417,8 +423,12 @@ class Request:
         else:
             self.path, query = target
             self.args = parse_qs(query, 1)
-        ctype = self.requestHeaders.getRawHeaders(b"content-type")
-        if self.method == b"POST" and ctype and clength and self._parsePOSTFormSubmission:
+        ctype = (
+            self.requestHeaders.getRawHeaders(b"content-type")
+            if self.method == b"POST" and clength and self._parsePOSTFormSubmission
+            else None
+        )
+        if ctype:
             key = ctype[0].split(b";", 1)[0].strip().lower()
             if key == b"application/x-www-form-urlencoded":
                 self.args.update(parse_qs(self.content.read(), 1))
@@ -650,16 +660,18 @@ class Request:
         if not self.startedWriting:
             self.startedWriting = 1
             headers = self.responseHeaders
+            # (Every Headers keeps its values in _rawHeaders under the canonical names.)
+            raw = headers._rawHeaders
             if (
                 self.clientproto == b"HTTP/1.1"
-                and not headers.hasHeader(b"content-length")
+                and _CONTENT_LENGTH not in raw
                 and self.method != b"HEAD"
                 and self.code not in NO_BODY_CODES
             ):
-                headers.setRawHeaders(b"Transfer-Encoding", [b"chunked"])
+                raw[_TRANSFER_ENCODING] = [b"chunked"]
                 self.chunked = 1
-            if self.lastModified is not None and not headers.hasHeader(b"last-modified"):
-                headers.setRawHeaders(b"Last-Modified", [datetimeToString(self.lastModified)])
+            if self.lastModified is not None and _LAST_MODIFIED not in raw:
+                raw[_LAST_MODIFIED] = [datetimeToString(self.lastModified)]
             if self.etag is not None:
                 headers.setRawHeaders(b"ETag", [self.etag])
             if self.cookies:
@@ -726,9 +738,11 @@ class Request:
             except OSError:
                 pass
             del self.content
-        notifications, self.notifications = self.notifications, []
-        for d in notifications:
-            d.callback(None)
+        notifications = self.notifications
+        if notifications:
+            self.notifications = []
+            for d in notifications:
+                d.callback(None)
 
     def notifyFinish(self) -> Deferred[None]:
         """A Deferred that fires with None once the response is finished, or fails with the
