@@ -182,11 +182,11 @@ def headersFromValidated(pairs: Any) -> Headers:
     return new
 
 
-def sizedHeadersFromValidated(pairs: Any) -> tuple[Headers, int]:
-    """:func:`headersFromValidated`, and the bytes the pairs took on the wire (a name, a value
-    and four bytes of ``": "`` and CRLF each), measured in the same pass."""
-    new = Headers()
-    raw = new._rawHeaders
+def sizedHeadersFromValidated(pairs: Any) -> tuple[dict[bytes, list[bytes]], int]:
+    """The contents of :func:`headersFromValidated`'s Headers (its ``_rawHeaders`` dict), and
+    the bytes the pairs took on the wire (a name, a value and four bytes of ``": "`` and CRLF
+    each), measured in the same pass."""
+    raw: dict[bytes, list[bytes]] = {}
     size = 0
     canonical = _canonical
     for name, value in pairs:
@@ -199,4 +199,4 @@ def sizedHeadersFromValidated(pairs: Any) -> tuple[Headers, int]:
             raw[key] = [value]
         else:
             values.append(value)
-    return new, size
+    return raw, size

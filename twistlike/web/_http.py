@@ -62,6 +62,8 @@ _SPOOL_SIZE = 100_000
 #: reading from the client pauses (reading on lets a disconnect be noticed meanwhile).
 _READ_AHEAD = 65536
 
+_newObject = object.__new__
+
 #: h11 events are immutable: the end of every response is this one.
 _END_OF_MESSAGE = h11.EndOfMessage()
 
@@ -361,9 +363,14 @@ class Request:
         self.channel: Any = channel
         self.client: Any = channel.getPeer()
         self.host: IPv4Address = channel.getHost()
-        self.requestHeaders: Headers = Headers()
+        # Two empty Headers, made without running Headers.__init__ (a frame each).
+        requestHeaders = _newObject(Headers)
+        requestHeaders._rawHeaders = {}
+        self.requestHeaders: Headers = requestHeaders
         self.received_cookies: dict[bytes, bytes] = {}
-        self.responseHeaders: Headers = Headers()
+        responseHeaders = _newObject(Headers)
+        responseHeaders._rawHeaders = {}
+        self.responseHeaders: Headers = responseHeaders
         self.cookies: list[bytes] = []
         self.transport: Any = channel.transport
         self.queued: bool = bool(queued)
@@ -1036,9 +1043,9 @@ class HTTPChannel(Protocol):
                     return
                 kind = type(event)
                 if kind is h11.Data:
-                    self._gotBody(cast(h11.Data, event).data)
+                    self._gotBody(event.data)  # type: ignore[union-attr]
                 elif kind is h11.Request:
-                    self._gotRequest(cast(h11.Request, event))
+                    self._gotRequest(event)  # type: ignore[arg-type]
                 elif kind is h11.EndOfMessage:
                     self._gotEnd()
                 elif kind is h11.ConnectionClosed:
@@ -1062,15 +1069,13 @@ class HTTPChannel(Protocol):
             self._rejectAndClose(414, b"the request target is longer than %d bytes" % (limit,))
             return
         try:
-            headers, size = sizedHeadersFromValidated(raw)
+            rawHeaders, size = sizedHeadersFromValidated(raw)
         except InvalidHeaderName as e:
             self._rejectAndClose(400, b"invalid header name " + repr(e.args[0]).encode())
             return
         if len(target) + size > limit:
             self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
             return
-        # (The Headers were made just now: their canonical keys are read directly.)
-        rawHeaders = headers._rawHeaders
         lengths = rawHeaders.get(_CONTENT_LENGTH)
         hasEncoding = _TRANSFER_ENCODING in rawHeaders
         if lengths is not None and hasEncoding:
@@ -1088,6 +1093,8 @@ class HTTPChannel(Protocol):
         if maxBody is not None and length is not None and length > maxBody:
             self._rejectAndClose(413, b"the request body is larger than %d bytes" % (maxBody,))
             return
+        headers = _newObject(Headers)
+        headers._rawHeaders = rawHeaders
         request = self.requestFactory(self, queued=False)
         request.requestHeaders = headers
         self._request = request
@@ -1171,7 +1178,7 @@ class HTTPChannel(Protocol):
         self._send(
             h11.Response(
                 status_code=int(code),
-                headers=[(k, v) for k, values in headers.getAllRawHeaders() for v in values],
+                headers=[(k, v) for k, values in headers._rawHeaders.items() for v in values],
                 reason=reason,
             ),
             hold=True,
@@ -1220,7 +1227,8 @@ class HTTPChannel(Protocol):
         reactor = self._reactor
         self._lastActivity = (reactor if reactor is not None else self._clock()).seconds()
         self._cycleDone = True
-        self._drive()
+        if not self._driving:  # (else the driving loop below us goes on by itself)
+            self._drive()
 
     def _respondToBadRequestAndDisconnect(self, why: bytes = b"bad request") -> None:
         """Answer 400 and close. Twisted: HTTPChannel._respondToBadRequestAndDisconnect."""
