@@ -6,13 +6,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, AnyStr, ClassVar, TypeVar, overload
 
-__all__ = [
-    "Headers",
-    "InvalidHeaderName",
-    "encodeName",
-    "headersFromValidated",
-    "sizedHeadersFromValidated",
-]
+__all__ = ["Headers", "InvalidHeaderName", "encodeName", "headersFromValidated"]
 
 _T = TypeVar("_T")
 
@@ -180,23 +174,3 @@ def headersFromValidated(pairs: Any) -> Headers:
         else:
             values.append(value)
     return new
-
-
-def sizedHeadersFromValidated(pairs: Any) -> tuple[dict[bytes, list[bytes]], int]:
-    """The contents of :func:`headersFromValidated`'s Headers (its ``_rawHeaders`` dict), and
-    the bytes the pairs took on the wire (a name, a value and four bytes of ``": "`` and CRLF
-    each), measured in the same pass."""
-    raw: dict[bytes, list[bytes]] = {}
-    size = 0
-    canonical = _canonical
-    for name, value in pairs:
-        size += len(name) + len(value) + 4
-        key = canonical.get(name)
-        if key is None:
-            key = encodeName(name)
-        values = raw.get(key)
-        if values is None:
-            raw[key] = [value]
-        else:
-            values.append(value)
-    return raw, size

@@ -33,12 +33,8 @@ from twistlike.address import IPv4Address, IPv6Address
 from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.protocol import Protocol, ServerFactory, connectionDone
-from twistlike.web._headers import (
-    Headers,
-    InvalidHeaderName,
-    encodeName,
-    sizedHeadersFromValidated,
-)
+from twistlike.web._headers import Headers, InvalidHeaderName, encodeName
+from twistlike.web._headers import _canonical as _canonicalNames
 from twistlike.web._responses import RESPONSES
 from twistlike.web.iweb import IAccessLogFormatter
 
@@ -61,8 +57,6 @@ _SPOOL_SIZE = 100_000
 #: How many bytes of pipelined requests are read ahead while a response is pending, before
 #: reading from the client pauses (reading on lets a disconnect be noticed meanwhile).
 _READ_AHEAD = 65536
-
-_newObject = object.__new__
 
 #: h11 events are immutable: the end of every response is this one.
 _END_OF_MESSAGE = h11.EndOfMessage()
@@ -363,14 +357,9 @@ class Request:
         self.channel: Any = channel
         self.client: Any = channel.getPeer()
         self.host: IPv4Address = channel.getHost()
-        # Two empty Headers, made without running Headers.__init__ (a frame each).
-        requestHeaders = _newObject(Headers)
-        requestHeaders._rawHeaders = {}
-        self.requestHeaders: Headers = requestHeaders
+        self.requestHeaders: Headers = Headers()
         self.received_cookies: dict[bytes, bytes] = {}
-        responseHeaders = _newObject(Headers)
-        responseHeaders._rawHeaders = {}
-        self.responseHeaders: Headers = responseHeaders
+        self.responseHeaders: Headers = Headers()
         self.cookies: list[bytes] = []
         self.transport: Any = channel.transport
         self.queued: bool = bool(queued)
@@ -1042,12 +1031,12 @@ class HTTPChannel(Protocol):
                         self.transport.pauseProducing()
                     return
                 kind = type(event)
-                if kind is h11.Data:
-                    self._gotBody(event.data)  # type: ignore[union-attr]
-                elif kind is h11.Request:
+                if kind is h11.Request:
                     self._gotRequest(event)  # type: ignore[arg-type]
                 elif kind is h11.EndOfMessage:
                     self._gotEnd()
+                elif kind is h11.Data:
+                    self._gotBody(event.data)  # type: ignore[union-attr]
                 elif kind is h11.ConnectionClosed:
                     return
         finally:
@@ -1068,12 +1057,26 @@ class HTTPChannel(Protocol):
         if len(target) > limit:
             self._rejectAndClose(414, b"the request target is longer than %d bytes" % (limit,))
             return
+        # Headers' dict, built here (h11 validated the names: they only need their canonical
+        # spelling) while measuring the head: name, value, ": " and CRLF of each.
+        rawHeaders: dict[bytes, list[bytes]] = {}
+        size = len(target)
+        canonical = _canonicalNames
         try:
-            rawHeaders, size = sizedHeadersFromValidated(raw)
+            for name, value in raw:
+                size += len(name) + len(value) + 4
+                key = canonical.get(name)
+                if key is None:
+                    key = encodeName(name)
+                values = rawHeaders.get(key)
+                if values is None:
+                    rawHeaders[key] = [value]
+                else:
+                    values.append(value)
         except InvalidHeaderName as e:
             self._rejectAndClose(400, b"invalid header name " + repr(e.args[0]).encode())
             return
-        if len(target) + size > limit:
+        if size > limit:
             self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
             return
         lengths = rawHeaders.get(_CONTENT_LENGTH)
@@ -1093,7 +1096,7 @@ class HTTPChannel(Protocol):
         if maxBody is not None and length is not None and length > maxBody:
             self._rejectAndClose(413, b"the request body is larger than %d bytes" % (maxBody,))
             return
-        headers = _newObject(Headers)
+        headers = Headers()
         headers._rawHeaders = rawHeaders
         request = self.requestFactory(self, queued=False)
         request.requestHeaders = headers
@@ -1152,14 +1155,7 @@ class HTTPChannel(Protocol):
         try:
             data = conn.send(event)
         except h11.LocalProtocolError:
-            # Divergence from Twisted: a response that breaks its own framing (say more bytes
-            # than its Content-Length) is aborted instead of sent corrupted.
-            log_failure(
-                Failure(), "Invalid HTTP response; aborting the connection", namespace=_log_ns
-            )
-            self._closing = True
-            self._held = b""
-            self.transport.abortConnection()
+            self._badResponse()
             return False
         held = self._held
         if held:
@@ -1170,6 +1166,15 @@ class HTTPChannel(Protocol):
         elif data:
             self.transport.write(data)
         return True
+
+    def _badResponse(self) -> None:
+        """h11 refused to send an event of the response: log it and abort the connection."""
+        # Divergence from Twisted: a response that breaks its own framing (say more bytes
+        # than its Content-Length) is aborted instead of sent corrupted.
+        log_failure(Failure(), "Invalid HTTP response; aborting the connection", namespace=_log_ns)
+        self._closing = True
+        self._held = b""
+        self.transport.abortConnection()
 
     def writeHeaders(self, version: bytes, code: bytes, reason: bytes, headers: Headers) -> None:
         """Send the status line and headers. Twisted: HTTPChannel.writeHeaders."""
@@ -1187,7 +1192,21 @@ class HTTPChannel(Protocol):
     def write(self, data: bytes) -> None:
         """Send part of the body (h11 frames it: chunked or counted). Twisted: HTTPChannel.write."""
         if data:
-            self._send(h11.Data(data=data))
+            # (_send inlined: this runs for every piece of every body.)
+            conn = self._conn
+            if conn is None or self._closing:
+                return
+            try:
+                out = conn.send(h11.Data(data=data))
+            except h11.LocalProtocolError:
+                self._badResponse()
+                return
+            held = self._held
+            if held:
+                self._held = b""
+                out = held + out if out else held
+            if out:
+                self.transport.write(out)
         elif self._held:
             self._flush()
 
@@ -1204,7 +1223,20 @@ class HTTPChannel(Protocol):
 
     def endResponse(self) -> None:
         """The response is complete: send its end (the last chunk, if chunked)."""
-        self._send(_END_OF_MESSAGE)
+        conn = self._conn
+        if conn is None or self._closing:
+            return
+        try:
+            out = conn.send(_END_OF_MESSAGE)
+        except h11.LocalProtocolError:
+            self._badResponse()
+            return
+        held = self._held
+        if held:
+            self._held = b""
+            out = held + out if out else held
+        if out:
+            self.transport.write(out)
 
     def requestDone(self, request: Any) -> None:
         """The current request is finished: close, or go on with the next one.

@@ -88,9 +88,11 @@ class Request(HTTPRequest):
             self.setHeader(b"Server", version)
             self.setHeader(b"Date", nowString())
         self.prepath = []
-        self.postpath = [
-            unquote_to_bytes(seg) if b"%" in seg else seg for seg in self.path[1:].split(b"/")
-        ]
+        path = self.path
+        postpath = path[1:].split(b"/")
+        if b"%" in path:
+            postpath = [unquote_to_bytes(seg) if b"%" in seg else seg for seg in postpath]
+        self.postpath = postpath
         if self.path == b"*":
             self._handleStar()
             return
@@ -261,7 +263,10 @@ class Request(HTTPRequest):
             ):
                 length = raw.get(_CONTENT_LENGTH)
                 if not (length and length[0] == b"0"):
-                    raw[_CONTENT_TYPE] = [_encodeValue(self.defaultContentType)]
+                    value = self.defaultContentType
+                    if type(value) is not bytes or b"\r" in value or b"\n" in value:
+                        value = _encodeValue(value)
+                    raw[_CONTENT_TYPE] = [value]
         if not self._inFakeHead:
             if self._encoder is not None:
                 data = self._encoder.encode(data)
