@@ -63,13 +63,10 @@ _END_OF_MESSAGE = h11.EndOfMessage()
 
 #: Canonical header names (the keys of Headers' dict), for the per-request lookups.
 _CONTENT_LENGTH = encodeName(b"content-length")
-_CONTENT_TYPE = encodeName(b"content-type")
 _TRANSFER_ENCODING = encodeName(b"transfer-encoding")
 _EXPECT = encodeName(b"expect")
 _COOKIE = encodeName(b"cookie")
 _LAST_MODIFIED = encodeName(b"last-modified")
-_ETAG = encodeName(b"etag")
-_SET_COOKIE = encodeName(b"set-cookie")
 
 _weekdayname = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _monthname = [
