@@ -33,8 +33,14 @@ from twistlike.address import IPv4Address, IPv6Address
 from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.protocol import Protocol, ServerFactory, connectionDone
-from twistlike.web._headers import Headers, InvalidHeaderName, encodeName
-from twistlike.web._headers import _canonical as _canonicalNames
+from twistlike.web._headers import (
+    Headers,
+    InvalidHeaderName,
+    canonicalNames,
+    encodeName,
+    headersWithRaw,
+    rawHeadersOf,
+)
 from twistlike.web._responses import RESPONSES
 from twistlike.web.iweb import IAccessLogFormatter
 
@@ -387,7 +393,7 @@ class Request:
 
     def parseCookies(self) -> None:
         """Fill ``received_cookies`` from the Cookie headers. Twisted: Request.parseCookies."""
-        values = self.requestHeaders._rawHeaders.get(_COOKIE)
+        values = rawHeadersOf(self.requestHeaders).get(_COOKIE)
         if not values:
             return
         for text in values:
@@ -653,8 +659,7 @@ class Request:
         if not self.startedWriting:
             self.startedWriting = 1
             headers = self.responseHeaders
-            # (Every Headers keeps its values in _rawHeaders under the canonical names.)
-            raw = headers._rawHeaders
+            raw = rawHeadersOf(headers)
             if (
                 self.clientproto == b"HTTP/1.1"
                 and _CONTENT_LENGTH not in raw
@@ -1058,7 +1063,7 @@ class HTTPChannel(Protocol):
         # spelling) while measuring the head: name, value, ": " and CRLF of each.
         rawHeaders: dict[bytes, list[bytes]] = {}
         size = len(target)
-        canonical = _canonicalNames
+        canonical = canonicalNames
         try:
             for name, value in raw:
                 size += len(name) + len(value) + 4
@@ -1093,8 +1098,7 @@ class HTTPChannel(Protocol):
         if maxBody is not None and length is not None and length > maxBody:
             self._rejectAndClose(413, b"the request body is larger than %d bytes" % (maxBody,))
             return
-        headers = Headers()
-        headers._rawHeaders = rawHeaders
+        headers = headersWithRaw(rawHeaders)
         request = self.requestFactory(self, queued=False)
         request.requestHeaders = headers
         self._request = request
@@ -1180,7 +1184,7 @@ class HTTPChannel(Protocol):
         self._send(
             h11.Response(
                 status_code=int(code),
-                headers=[(k, v) for k, values in headers._rawHeaders.items() for v in values],
+                headers=[(k, v) for k, values in rawHeadersOf(headers).items() for v in values],
                 reason=reason,
             ),
             hold=True,

@@ -18,7 +18,7 @@ from twistlike.defer import Deferred, ensureDeferred
 from twistlike.error import AlreadyCalled, AlreadyCancelled
 from twistlike.failure import Failure
 from twistlike.web import resource
-from twistlike.web._headers import _encodeValue, encodeName
+from twistlike.web._headers import encodeName, encodeValue, rawHeadersOf
 from twistlike.web._http import HTTPFactory, nowString
 from twistlike.web._http import Request as HTTPRequest
 from twistlike.web._iencoding import IEncodingResource
@@ -81,7 +81,7 @@ class Request(HTTPRequest):
         self.site = self.channel.site
         if type(self).setHeader is _setHeader:
             # Both values are valid already: straight into the Headers' dict.
-            raw = self.responseHeaders._rawHeaders
+            raw = rawHeadersOf(self.responseHeaders)
             raw[_SERVER] = [version]
             raw[_DATE] = [nowString()]
         else:
@@ -211,7 +211,7 @@ class Request(HTTPRequest):
             self.write(b"")
         else:
             if type(self).setHeader is _setHeader:
-                self.responseHeaders._rawHeaders[_CONTENT_LENGTH] = [b"%d" % (len(body),)]
+                rawHeadersOf(self.responseHeaders)[_CONTENT_LENGTH] = [b"%d" % (len(body),)]
             else:
                 self.setHeader(b"Content-Length", b"%d" % (len(body),))
             self.write(body)
@@ -255,7 +255,7 @@ class Request(HTTPRequest):
         Twisted: server.Request.write.
         """
         if not self.startedWriting:
-            raw = self.responseHeaders._rawHeaders
+            raw = rawHeadersOf(self.responseHeaders)
             if (
                 self.code not in (304, 204)
                 and _CONTENT_TYPE not in raw
@@ -265,7 +265,7 @@ class Request(HTTPRequest):
                 if not (length and length[0] == b"0"):
                     value = self.defaultContentType
                     if type(value) is not bytes or b"\r" in value or b"\n" in value:
-                        value = _encodeValue(value)
+                        value = encodeValue(value)
                     raw[_CONTENT_TYPE] = [value]
         if not self._inFakeHead:
             if self._encoder is not None:
