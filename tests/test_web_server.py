@@ -327,6 +327,41 @@ def test_header_timeout_answers_408() -> None:
     assert rig.transport.disconnecting
 
 
+def test_header_timeout_covers_a_partial_pipelined_request() -> None:
+    """Part of a next request arriving with a whole one starts that request's header clock."""
+    rig = _Rig(_Leaf(), header_timeout=5.0)
+    rig.send(_request(b"/whole") + b"GET /part HTTP/1.1\r\nHost")
+    assert [r[2] for r in rig.responses()] == [b"leaf:whole"]
+    rig.clock.advance(5.1)
+    assert rig.transport.value().count(b"HTTP/1.1 408 ") == 1
+    assert rig.transport.disconnecting
+
+
+def test_escaped_path_segments_are_unquoted_in_postpath() -> None:
+    """Percent escapes are decoded per segment; an escaped slash stays inside its segment."""
+    rig = _Rig(_Leaf())
+    rig.send(_request(b"/x%41/a%2Fb/plain"))
+    assert [r[2] for r in rig.responses()] == [b"leaf:xA/a/b/plain"]
+
+
+def test_set_header_override_sees_the_server_headers() -> None:
+    """A Request subclass overriding setHeader hears Server, Date and Content-Length, as in
+    Twisted (the server's shortcut for these headers applies only without an override)."""
+    seen: list[bytes] = []
+
+    class Spy(server.Request):
+        def setHeader(self, name: bytes | str, value: bytes | str) -> None:
+            seen.append(name.lower() if isinstance(name, bytes) else name.encode().lower())
+            server.Request.setHeader(self, name, value)
+
+    rig = _Rig(_Leaf())
+    rig.site.requestFactory = Spy
+    rig.channel.requestFactory = Spy
+    rig.send(_request(b"/a"))
+    assert seen == [b"server", b"date", b"content-length"]
+    assert [r[2] for r in rig.responses()] == [b"leaf:a"]
+
+
 def test_idle_timeout_closes_then_aborts() -> None:
     """An idle persistent connection is closed after timeOut, aborted abortTimeout later."""
     rig = _Rig(_Leaf(), timeout=30, header_timeout=None)

@@ -6,7 +6,16 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, AnyStr, ClassVar, TypeVar, overload
 
-__all__ = ["Headers", "InvalidHeaderName", "encodeName", "headersFromValidated"]
+__all__ = [
+    "Headers",
+    "InvalidHeaderName",
+    "canonicalNames",
+    "encodeName",
+    "encodeValue",
+    "headersFromValidated",
+    "headersWithRaw",
+    "rawHeadersOf",
+]
 
 _T = TypeVar("_T")
 
@@ -27,7 +36,7 @@ _SPECIAL_CASE: dict[bytes, bytes] = {
 
 # A bounded cache: an attacker choosing endless header spellings must not grow it forever.
 _CACHE_LIMIT = 10_000
-_canonical: dict[str | bytes, bytes] = {}
+canonicalNames: dict[str | bytes, bytes] = {}
 
 
 class InvalidHeaderName(ValueError):
@@ -39,7 +48,7 @@ class InvalidHeaderName(ValueError):
 
 def encodeName(name: str | bytes) -> bytes:
     """Return ``name`` as canonical ``Http-Header-Case`` bytes, or raise InvalidHeaderName."""
-    cached = _canonical.get(name)
+    cached = canonicalNames.get(name)
     if cached is not None:
         return cached
     if isinstance(name, str):
@@ -55,12 +64,17 @@ def encodeName(name: str | bytes) -> bytes:
         raise InvalidHeaderName(raw)
     result = b"-".join(word.capitalize() for word in raw.split(b"-"))
     result = _SPECIAL_CASE.get(result, result)
-    if len(_canonical) < _CACHE_LIMIT:
-        _canonical[name] = result
+    if len(canonicalNames) < _CACHE_LIMIT:
+        canonicalNames[name] = result
     return result
 
 
-def _encodeValue(value: str | bytes) -> bytes:
+def encodeValue(value: str | bytes) -> bytes:
+    """Return ``value`` as bytes (str as UTF-8) with CR/LF line breaks replaced by spaces.
+
+    Raises:
+        TypeError: ``value`` is neither bytes nor str.
+    """
     if type(value) is bytes:
         if b"\r" in value or b"\n" in value:
             return _LINEAR_WHITESPACE.sub(b" ", value)
@@ -127,11 +141,11 @@ class Headers:
             InvalidHeaderName: ``name`` is not a valid HTTP token.
             TypeError: a value is neither bytes nor str.
         """
-        self._rawHeaders[encodeName(name)] = [_encodeValue(v) for v in values]
+        self._rawHeaders[encodeName(name)] = [encodeValue(v) for v in values]
 
     def addRawHeader(self, name: str | bytes, value: str | bytes) -> None:
         """Append ``value`` to the values of ``name``. Twisted: Headers.addRawHeader."""
-        self._rawHeaders.setdefault(encodeName(name), []).append(_encodeValue(value))
+        self._rawHeaders.setdefault(encodeName(name), []).append(encodeValue(value))
 
     @overload
     def getRawHeaders(self, name: AnyStr) -> Sequence[AnyStr] | None: ...
@@ -165,7 +179,7 @@ def headersFromValidated(pairs: Any) -> Headers:
     new = Headers()
     raw = new._rawHeaders
     for name, value in pairs:
-        key = _canonical.get(name)
+        key = canonicalNames.get(name)
         if key is None:
             key = encodeName(name)
         values = raw.get(key)
@@ -173,4 +187,21 @@ def headersFromValidated(pairs: Any) -> Headers:
             raw[key] = [value]
         else:
             values.append(value)
+    return new
+
+
+# The web server's per-request path reads and fills Headers' dict directly (a method call per
+# header costs more than the lookup itself). Callers keep Headers' invariants: keys are the
+# canonical names (encodeName's results), values are lists of valid bytes.
+
+
+def rawHeadersOf(headers: Headers) -> dict[bytes, list[bytes]]:
+    """The dict behind ``headers``: canonical name -> list of values (not a copy)."""
+    return headers._rawHeaders
+
+
+def headersWithRaw(raw: dict[bytes, list[bytes]]) -> Headers:
+    """A Headers holding ``raw`` itself (canonical name -> list of values) as its dict."""
+    new = Headers()
+    new._rawHeaders = raw
     return new

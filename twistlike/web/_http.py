@@ -33,7 +33,14 @@ from twistlike.address import IPv4Address, IPv6Address
 from twistlike.defer import Deferred
 from twistlike.failure import Failure
 from twistlike.protocol import Protocol, ServerFactory, connectionDone
-from twistlike.web._headers import Headers, InvalidHeaderName, headersFromValidated
+from twistlike.web._headers import (
+    Headers,
+    InvalidHeaderName,
+    canonicalNames,
+    encodeName,
+    headersWithRaw,
+    rawHeadersOf,
+)
 from twistlike.web._responses import RESPONSES
 from twistlike.web.iweb import IAccessLogFormatter
 
@@ -56,6 +63,16 @@ _SPOOL_SIZE = 100_000
 #: How many bytes of pipelined requests are read ahead while a response is pending, before
 #: reading from the client pauses (reading on lets a disconnect be noticed meanwhile).
 _READ_AHEAD = 65536
+
+#: h11 events are immutable: the end of every response is this one.
+_END_OF_MESSAGE = h11.EndOfMessage()
+
+#: Canonical header names (the keys of Headers' dict), for the per-request lookups.
+_CONTENT_LENGTH = encodeName(b"content-length")
+_TRANSFER_ENCODING = encodeName(b"transfer-encoding")
+_EXPECT = encodeName(b"expect")
+_COOKIE = encodeName(b"cookie")
+_LAST_MODIFIED = encodeName(b"last-modified")
 
 _weekdayname = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 _monthname = [
@@ -364,7 +381,10 @@ class Request:
 
     def gotLength(self, length: int | None) -> None:
         """The body's length is known (None: chunked). Twisted: Request.gotLength."""
-        self.content = _contentFile(length)
+        if length is not None and length < _SPOOL_SIZE:
+            self.content = io.BytesIO()  # (_contentFile's first case, without the call)
+        else:
+            self.content = _contentFile(length)
 
     def handleContentChunk(self, data: bytes) -> None:
         """Append part of the body. Twisted: Request.handleContentChunk."""
@@ -373,7 +393,10 @@ class Request:
 
     def parseCookies(self) -> None:
         """Fill ``received_cookies`` from the Cookie headers. Twisted: Request.parseCookies."""
-        for text in self.requestHeaders.getRawHeaders(b"cookie", ()):
+        values = rawHeadersOf(self.requestHeaders).get(_COOKIE)
+        if not values:
+            return
+        for text in values:
             for cookie in text.split(b";"):
                 try:
                     key, value = cookie.lstrip().split(b"=", 1)
@@ -399,8 +422,12 @@ class Request:
         else:
             self.path, query = target
             self.args = parse_qs(query, 1)
-        ctype = self.requestHeaders.getRawHeaders(b"content-type")
-        if self.method == b"POST" and ctype and clength and self._parsePOSTFormSubmission:
+        ctype = (
+            self.requestHeaders.getRawHeaders(b"content-type")
+            if self.method == b"POST" and clength and self._parsePOSTFormSubmission
+            else None
+        )
+        if ctype:
             key = ctype[0].split(b";", 1)[0].strip().lower()
             if key == b"application/x-www-form-urlencoded":
                 self.args.update(parse_qs(self.content.read(), 1))
@@ -632,16 +659,17 @@ class Request:
         if not self.startedWriting:
             self.startedWriting = 1
             headers = self.responseHeaders
+            raw = rawHeadersOf(headers)
             if (
                 self.clientproto == b"HTTP/1.1"
-                and not headers.hasHeader(b"content-length")
+                and _CONTENT_LENGTH not in raw
                 and self.method != b"HEAD"
                 and self.code not in NO_BODY_CODES
             ):
-                headers.setRawHeaders(b"Transfer-Encoding", [b"chunked"])
+                raw[_TRANSFER_ENCODING] = [b"chunked"]
                 self.chunked = 1
-            if self.lastModified is not None and not headers.hasHeader(b"last-modified"):
-                headers.setRawHeaders(b"Last-Modified", [datetimeToString(self.lastModified)])
+            if self.lastModified is not None and _LAST_MODIFIED not in raw:
+                raw[_LAST_MODIFIED] = [datetimeToString(self.lastModified)]
             if self.etag is not None:
                 headers.setRawHeaders(b"ETag", [self.etag])
             if self.cookies:
@@ -708,9 +736,11 @@ class Request:
             except OSError:
                 pass
             del self.content
-        notifications, self.notifications = self.notifications, []
-        for d in notifications:
-            d.callback(None)
+        notifications = self.notifications
+        if notifications:
+            self.notifications = []
+            for d in notifications:
+                d.callback(None)
 
     def notifyFinish(self) -> Deferred[None]:
         """A Deferred that fires with None once the response is finished, or fails with the
@@ -793,6 +823,9 @@ class HTTPChannel(Protocol):
         self._conn: h11.Connection | None = None
         self._request: Any = None
         self._driving = False
+        # A response ended and the connection goes on: the driving loop starts h11's next
+        # cycle (set by requestDone, which may run inside the loop).
+        self._cycleDone = False
         self._readPaused = False
         self._bodyReceived = 0
         self._timer: Any = None
@@ -836,6 +869,8 @@ class HTTPChannel(Protocol):
         return self._reactor
 
     def _arm(self, when: float, now: float) -> None:
+        # ``_timer`` is None or pending: _checkTimeouts and connectionLost reset it to None,
+        # so callers skip this call when ``_timer`` is set and due no later than ``when``.
         timer = self._timer
         if timer is not None and timer.active():
             if when < self._timerAt:
@@ -911,11 +946,12 @@ class HTTPChannel(Protocol):
         self._lastActivity = now
         self._startCycle(now, first=True)
 
-    def _startCycle(self, now: float, first: bool = False) -> None:
+    def _startCycle(self, now: float, first: bool = False) -> bool:
         """A new request may begin: arm the header deadline and the idle timer.
 
         The header deadline runs from the connection's start for its first request, and
         from the first byte of each later one (between requests the idle timeout rules).
+        Returns whether bytes of a next request are buffered already.
         """
         self._bodyReceived = 0
         when: float | None = None
@@ -929,8 +965,9 @@ class HTTPChannel(Protocol):
         if self.timeOut is not None:
             idleAt = now + self.timeOut
             when = idleAt if when is None else min(when, idleAt)
-        if when is not None:
+        if when is not None and (self._timer is None or when < self._timerAt):
             self._arm(when, now)
+        return pending
 
     def dataReceived(self, data: bytes) -> None:
         """Feed ``data`` to h11 and act on the events it yields.
@@ -941,7 +978,8 @@ class HTTPChannel(Protocol):
         if conn is None or self._closing:
             return
         if self.timeOut is not None or self._headerDeadline is None:
-            now = self._clock().seconds()
+            reactor = self._reactor
+            now = (reactor if reactor is not None else self._clock()).seconds()
             self._lastActivity = now
             if (
                 self._headerDeadline is None
@@ -949,8 +987,9 @@ class HTTPChannel(Protocol):
                 and self._request is None
                 and conn.their_state is h11.IDLE
             ):
-                self._headerDeadline = now + self.header_timeout
-                self._arm(self._headerDeadline, now)
+                deadline = self._headerDeadline = now + self.header_timeout
+                if self._timer is None or deadline < self._timerAt:
+                    self._arm(deadline, now)
         try:
             conn.receive_data(data)
         except RuntimeError:
@@ -962,44 +1001,48 @@ class HTTPChannel(Protocol):
         if self._driving:
             return  # re-entered from a synchronous finish(): the outer loop continues
         self._driving = True
-        try:
-            self._driveLoop()
-        finally:
-            self._driving = False
-
-    def _driveLoop(self) -> None:
         conn = self._conn
         assert conn is not None
-        while not self._closing:
-            if conn.our_state is h11.DONE and conn.their_state is h11.DONE:
-                conn.start_next_cycle()
-                self._startCycle(self._clock().seconds())
-                if self._readPaused:
-                    self._readPaused = False
-                    self.transport.resumeProducing()
-            try:
-                event = conn.next_event()
-            except h11.RemoteProtocolError as e:
-                self._rejectAndClose(e.error_status_hint, str(e).encode("ascii", "replace"))
-                return
-            if event is h11.NEED_DATA:
-                return
-            if event is h11.PAUSED:
-                # A response is pending; read on (a disconnect must still be noticed) but
-                # never buffer more than _READ_AHEAD bytes of the next requests.
-                if len(conn.trailing_data[0]) > _READ_AHEAD and not self._readPaused:
-                    self._readPaused = True
-                    self.transport.pauseProducing()
-                return
-            kind = type(event)
-            if kind is h11.Data:
-                self._gotBody(cast(h11.Data, event).data)
-            elif kind is h11.Request:
-                self._gotRequest(cast(h11.Request, event))
-            elif kind is h11.EndOfMessage:
-                self._gotEnd()
-            elif kind is h11.ConnectionClosed:
-                return
+        NEED_DATA, PAUSED = h11.NEED_DATA, h11.PAUSED
+        try:
+            while not self._closing:
+                if self._cycleDone:
+                    # requestDone saw both sides DONE: the next request may begin.
+                    self._cycleDone = False
+                    conn.start_next_cycle()
+                    pending = self._startCycle(self._lastActivity)
+                    if self._readPaused:
+                        self._readPaused = False
+                        self.transport.resumeProducing()
+                    if not pending:
+                        # Nothing buffered: next_event() would answer NEED_DATA (or, after
+                        # the client's EOF, ConnectionClosed, which ends this loop too).
+                        return
+                try:
+                    event = conn.next_event()
+                except h11.RemoteProtocolError as e:
+                    self._rejectAndClose(e.error_status_hint, str(e).encode("ascii", "replace"))
+                    return
+                if event is NEED_DATA:
+                    return
+                if event is PAUSED:
+                    # A response is pending; read on (a disconnect must still be noticed) but
+                    # never buffer more than _READ_AHEAD bytes of the next requests.
+                    if len(conn.trailing_data[0]) > _READ_AHEAD and not self._readPaused:
+                        self._readPaused = True
+                        self.transport.pauseProducing()
+                    return
+                kind = type(event)
+                if kind is h11.Request:
+                    self._gotRequest(event)  # type: ignore[arg-type]
+                elif kind is h11.EndOfMessage:
+                    self._gotEnd()
+                elif kind is h11.Data:
+                    self._gotBody(event.data)  # type: ignore[union-attr]
+                elif kind is h11.ConnectionClosed:
+                    return
+        finally:
+            self._driving = False
 
     def _gotRequest(self, event: h11.Request) -> None:
         self._headerDeadline = None
@@ -1012,41 +1055,58 @@ class HTTPChannel(Protocol):
         # h11 bounds what it buffers of an incomplete head; a head that arrived whole is
         # measured here, so the limit does not depend on how the bytes were segmented.
         limit = self.totalHeadersSize
-        if len(event.target) > limit:
+        target = event.target
+        if len(target) > limit:
             self._rejectAndClose(414, b"the request target is longer than %d bytes" % (limit,))
             return
-        if len(event.target) + sum(len(k) + len(v) + 4 for k, v in raw) > limit:
-            self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
-            return
+        # Headers' dict, built here (h11 validated the names: they only need their canonical
+        # spelling) while measuring the head: name, value, ": " and CRLF of each.
+        rawHeaders: dict[bytes, list[bytes]] = {}
+        size = len(target)
+        canonical = canonicalNames
         try:
-            headers = headersFromValidated(raw)
+            for name, value in raw:
+                size += len(name) + len(value) + 4
+                key = canonical.get(name)
+                if key is None:
+                    key = encodeName(name)
+                values = rawHeaders.get(key)
+                if values is None:
+                    rawHeaders[key] = [value]
+                else:
+                    values.append(value)
         except InvalidHeaderName as e:
             self._rejectAndClose(400, b"invalid header name " + repr(e.args[0]).encode())
             return
-        lengths = headers.getRawHeaders(b"content-length")
-        hasLength = lengths is not None
-        hasEncoding = headers.hasHeader(b"transfer-encoding")
-        length: int | None = int(lengths[0]) if lengths else None
-        if hasLength and hasEncoding:
+        if size > limit:
+            self._rejectAndClose(431, b"the request headers are larger than %d bytes" % (limit,))
+            return
+        lengths = rawHeaders.get(_CONTENT_LENGTH)
+        hasEncoding = _TRANSFER_ENCODING in rawHeaders
+        if lengths is not None and hasEncoding:
             # RFC 9112 section 6.1: such a message may be an attempt at request smuggling.
             self._rejectAndClose(400, b"both Content-Length and Transfer-Encoding")
             return
+        length: int | None
         if hasEncoding:
             length = None
-        elif not hasLength:
+        elif lengths is None:
             length = 0
+        else:
+            length = int(lengths[0])
         maxBody = self.max_body_size
         if maxBody is not None and length is not None and length > maxBody:
             self._rejectAndClose(413, b"the request body is larger than %d bytes" % (maxBody,))
             return
+        headers = headersWithRaw(rawHeaders)
         request = self.requestFactory(self, queued=False)
         request.requestHeaders = headers
         self._request = request
         self._method = event.method
-        self._target = event.target
+        self._target = target
         self._version = b"HTTP/" + event.http_version
         request.gotLength(length)
-        if conn.they_are_waiting_for_100_continue:
+        if _EXPECT in rawHeaders and conn.they_are_waiting_for_100_continue:
             self._send(h11.InformationalResponse(status_code=100, headers=[], reason=b"Continue"))
 
     def _gotBody(self, data: bytes) -> None:
@@ -1096,14 +1156,7 @@ class HTTPChannel(Protocol):
         try:
             data = conn.send(event)
         except h11.LocalProtocolError:
-            # Divergence from Twisted: a response that breaks its own framing (say more bytes
-            # than its Content-Length) is aborted instead of sent corrupted.
-            log_failure(
-                Failure(), "Invalid HTTP response; aborting the connection", namespace=_log_ns
-            )
-            self._closing = True
-            self._held = b""
-            self.transport.abortConnection()
+            self._badResponse()
             return False
         held = self._held
         if held:
@@ -1115,6 +1168,15 @@ class HTTPChannel(Protocol):
             self.transport.write(data)
         return True
 
+    def _badResponse(self) -> None:
+        """h11 refused to send an event of the response: log it and abort the connection."""
+        # Divergence from Twisted: a response that breaks its own framing (say more bytes
+        # than its Content-Length) is aborted instead of sent corrupted.
+        log_failure(Failure(), "Invalid HTTP response; aborting the connection", namespace=_log_ns)
+        self._closing = True
+        self._held = b""
+        self.transport.abortConnection()
+
     def writeHeaders(self, version: bytes, code: bytes, reason: bytes, headers: Headers) -> None:
         """Send the status line and headers. Twisted: HTTPChannel.writeHeaders."""
         # Divergence from Twisted: h11 writes "HTTP/1.1" whatever ``version`` the client used
@@ -1122,7 +1184,7 @@ class HTTPChannel(Protocol):
         self._send(
             h11.Response(
                 status_code=int(code),
-                headers=[(k, v) for k, values in headers.getAllRawHeaders() for v in values],
+                headers=[(k, v) for k, values in rawHeadersOf(headers).items() for v in values],
                 reason=reason,
             ),
             hold=True,
@@ -1131,7 +1193,21 @@ class HTTPChannel(Protocol):
     def write(self, data: bytes) -> None:
         """Send part of the body (h11 frames it: chunked or counted). Twisted: HTTPChannel.write."""
         if data:
-            self._send(h11.Data(data=data))
+            # (_send inlined: this runs for every piece of every body.)
+            conn = self._conn
+            if conn is None or self._closing:
+                return
+            try:
+                out = conn.send(h11.Data(data=data))
+            except h11.LocalProtocolError:
+                self._badResponse()
+                return
+            held = self._held
+            if held:
+                self._held = b""
+                out = held + out if out else held
+            if out:
+                self.transport.write(out)
         elif self._held:
             self._flush()
 
@@ -1148,7 +1224,20 @@ class HTTPChannel(Protocol):
 
     def endResponse(self) -> None:
         """The response is complete: send its end (the last chunk, if chunked)."""
-        self._send(h11.EndOfMessage())
+        conn = self._conn
+        if conn is None or self._closing:
+            return
+        try:
+            out = conn.send(_END_OF_MESSAGE)
+        except h11.LocalProtocolError:
+            self._badResponse()
+            return
+        held = self._held
+        if held:
+            self._held = b""
+            out = held + out if out else held
+        if out:
+            self.transport.write(out)
 
     def requestDone(self, request: Any) -> None:
         """The current request is finished: close, or go on with the next one.
@@ -1168,8 +1257,11 @@ class HTTPChannel(Protocol):
             # Answered before the request body was complete (h11 cannot skip the rest).
             self.loseConnection()
             return
-        self._lastActivity = self._clock().seconds()
-        self._drive()
+        reactor = self._reactor
+        self._lastActivity = (reactor if reactor is not None else self._clock()).seconds()
+        self._cycleDone = True
+        if not self._driving:  # (else the driving loop below us goes on by itself)
+            self._drive()
 
     def _respondToBadRequestAndDisconnect(self, why: bytes = b"bad request") -> None:
         """Answer 400 and close. Twisted: HTTPChannel._respondToBadRequestAndDisconnect."""

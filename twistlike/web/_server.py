@@ -18,6 +18,7 @@ from twistlike.defer import Deferred, ensureDeferred
 from twistlike.error import AlreadyCalled, AlreadyCancelled
 from twistlike.failure import Failure
 from twistlike.web import resource
+from twistlike.web._headers import encodeName, encodeValue, rawHeadersOf
 from twistlike.web._http import HTTPFactory, nowString
 from twistlike.web._http import Request as HTTPRequest
 from twistlike.web._iencoding import IEncodingResource
@@ -34,6 +35,13 @@ version = b"twistlike/" + __version__.encode("ascii")
 
 #: Methods the server knows: a resource without them answers 405, other methods 501.
 supportedMethods = (b"GET", b"HEAD", b"POST")
+
+
+_SERVER = encodeName(b"server")
+_DATE = encodeName(b"date")
+_CONTENT_LENGTH = encodeName(b"content-length")
+_CONTENT_TYPE = encodeName(b"content-type")
+_setHeader = HTTPRequest.setHeader
 
 
 def _isAwaitable(value: object) -> bool:
@@ -62,17 +70,29 @@ class Request(HTTPRequest):
     _insecureSession: Any = None
     _secureSession: Any = None
 
-    def __init__(self, *args: Any, **kw: Any) -> None:
-        HTTPRequest.__init__(self, *args, **kw)
+    def __init__(
+        self, channel: Any, queued: object = None, parsePOSTFormSubmission: bool = True
+    ) -> None:
+        HTTPRequest.__init__(self, channel, queued, parsePOSTFormSubmission)
         self.sitepath: list[bytes] = []
 
     def process(self) -> None:
         """Find the resource for this request and render it. Twisted: server.Request.process."""
         self.site = self.channel.site
-        self.setHeader(b"Server", version)
-        self.setHeader(b"Date", nowString())
+        if type(self).setHeader is _setHeader:
+            # Both values are valid already: straight into the Headers' dict.
+            raw = rawHeadersOf(self.responseHeaders)
+            raw[_SERVER] = [version]
+            raw[_DATE] = [nowString()]
+        else:
+            self.setHeader(b"Server", version)
+            self.setHeader(b"Date", nowString())
         self.prepath = []
-        self.postpath = [_unquote(seg) for seg in self.path[1:].split(b"/")]
+        path = self.path
+        postpath = path[1:].split(b"/")
+        if b"%" in path:
+            postpath = [unquote_to_bytes(seg) if b"%" in seg else seg for seg in postpath]
+        self.postpath = postpath
         if self.path == b"*":
             self._handleStar()
             return
@@ -139,7 +159,7 @@ class Request(HTTPRequest):
                     "Huh?",
                     f"I don't know how to treat a {escape(self.method.decode('latin-1'))} request.",
                 ).render(self)
-        if _isAwaitable(body):
+        if type(body) is not bytes and _isAwaitable(body):
             self._renderLater(resrc, body)
             return
         self._writeRendered(resrc, body)
@@ -190,7 +210,10 @@ class Request(HTTPRequest):
                 self.setHeader(b"Content-Length", b"%d" % (len(body),))
             self.write(b"")
         else:
-            self.setHeader(b"Content-Length", b"%d" % (len(body),))
+            if type(self).setHeader is _setHeader:
+                rawHeadersOf(self.responseHeaders)[_CONTENT_LENGTH] = [b"%d" % (len(body),)]
+            else:
+                self.setHeader(b"Content-Length", b"%d" % (len(body),))
             self.write(body)
         self.finish()
 
@@ -232,15 +255,18 @@ class Request(HTTPRequest):
         Twisted: server.Request.write.
         """
         if not self.startedWriting:
-            needsType = self.code not in (304, 204)
-            length = self.responseHeaders.getRawHeaders(b"content-length")
+            raw = rawHeadersOf(self.responseHeaders)
             if (
-                needsType
-                and not self.responseHeaders.hasHeader(b"content-type")
+                self.code not in (304, 204)
+                and _CONTENT_TYPE not in raw
                 and self.defaultContentType is not None
-                and not (length and length[0] == b"0")
             ):
-                self.responseHeaders.setRawHeaders(b"Content-Type", [self.defaultContentType])
+                length = raw.get(_CONTENT_LENGTH)
+                if not (length and length[0] == b"0"):
+                    value = self.defaultContentType
+                    if type(value) is not bytes or b"\r" in value or b"\n" in value:
+                        value = encodeValue(value)
+                    raw[_CONTENT_TYPE] = [value]
         if not self._inFakeHead:
             if self._encoder is not None:
                 data = self._encoder.encode(data)
@@ -330,12 +356,6 @@ class Request(HTTPRequest):
         if sessionInterface:
             return session.getComponent(sessionInterface)
         return session
-
-
-def _unquote(segment: bytes) -> bytes:
-    if b"%" not in segment:
-        return segment
-    return unquote_to_bytes(segment)
 
 
 class Session:

@@ -54,6 +54,13 @@ class IResource(Interface):
         """Render ``request``: return bytes, or NOT_DONE_YET and finish it later."""
 
 
+#: The render method names of the common methods (built once, not per request).
+_RENDER_NAMES = {
+    m: "render_" + m.decode("ascii")
+    for m in (b"GET", b"HEAD", b"POST", b"PUT", b"DELETE", b"OPTIONS", b"PATCH")
+}
+
+
 def _allowedMethods(resource: object) -> list[bytes]:
     """The methods ``resource`` has a ``render_<METHOD>`` for, as bytes (Twisted's order:
     the class hierarchy's, base classes first)."""
@@ -155,7 +162,10 @@ class Resource:
         twistlike: a ``render_*`` method may also be ``async def`` or return a Deferred;
         the server writes the response when it fires (see docs/web.md).
         """
-        method = getattr(self, "render_" + request.method.decode("latin-1"), None)
+        name = _RENDER_NAMES.get(request.method)
+        if name is None:
+            name = "render_" + request.method.decode("latin-1")
+        method = getattr(self, name, None)
         if method is None:
             try:
                 allowed = self.allowedMethods  # type: ignore[attr-defined]
