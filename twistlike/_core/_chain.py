@@ -1,0 +1,447 @@
+"""The hot half of :class:`~twistlike._core.deferred.Deferred`: its state and the chain engine.
+
+:class:`DeferredBase` holds a Deferred's slots and the methods every Deferred runs (creation,
+``addCallback`` and friends, ``callback``/``errback``, ``cancel`` and the chain loop
+``_runCallbacks``). The public, generic :class:`~twistlike._core.deferred.Deferred` is a plain
+Python subclass of it, so users subclass and monkeypatch Deferred exactly as before.
+
+This module is written to be compiled by mypyc (the optional accelerator, see
+:mod:`twistlike._core.engine` and ``hatch_build.py``): the build compiles a copy of it as
+``twistlike._core._chain_c``. This file itself always stays importable as pure Python, and is
+what runs when there is no compiled copy or when ``TWISTLIKE_PURE_PYTHON=1``. So: no imports
+of other twistlike modules at run time (the compiled copy is built without them); what the
+engine needs from the Deferred module (Failure, the errors, the debug bookkeeping, the asyncio
+handover) is handed in once by :func:`install`.
+"""
+
+from __future__ import annotations
+
+import traceback
+import warnings
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any, ClassVar
+
+try:
+    from mypy_extensions import mypyc_attr
+except ImportError:  # pragma: no cover - mypy_extensions comes with mypy; run time never needs it
+
+    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[Any], Any]:  # type: ignore[misc]
+        return lambda cls: cls
+
+
+if TYPE_CHECKING:
+    from twistlike._core.deferred import _DebugInfo
+    from twistlike.failure import Failure
+
+__all__ = ["CONTINUE", "HANDOVER", "DeferredBase", "install", "run_callbacks"]
+
+# A callback entry is a 6-tuple: (callback, args, kwargs, errback, args, kwargs). A None
+# function means "pass the result through" (Twisted's passthru), and args/kwargs of None mean
+# "no extra arguments" so the common case calls fn(result) directly.
+_Entry = tuple[Any, Any, Any, Any, Any, Any]
+
+CONTINUE: Any = object()  # marks the entry that resumes a Deferred waiting on this one
+HANDOVER: Any = object()  # marks the entry that hands the result to an awaiting Task
+
+# Handed in by install() (the Deferred module calls it once, at import).
+_Failure: type[Failure] = None  # type: ignore[assignment]
+_DebugInfoType: type[_DebugInfo] = None  # type: ignore[assignment]
+_AlreadyCalledError: type[Exception] = Exception
+_CancelledError: type[Exception] = Exception
+_where: Callable[[object], tuple[str, int]] = None  # type: ignore[assignment]
+_handover: Callable[[Any, Any], Any] = None  # type: ignore[assignment]
+_passthru: Callable[[Any], Any] = None  # type: ignore[assignment]
+
+
+def install(
+    *,
+    failure: type[Failure],
+    debug_info: type[_DebugInfo],
+    already_called: type[Exception],
+    cancelled: type[Exception],
+    where: Callable[[object], tuple[str, int]],
+    passthru: Callable[[Any], Any],
+) -> None:
+    """Hand the engine what it needs from the Deferred module (called once, at its import)."""
+    global _Failure, _DebugInfoType, _AlreadyCalledError, _CancelledError, _where, _passthru
+    _Failure = failure
+    _DebugInfoType = debug_info
+    _AlreadyCalledError = already_called
+    _CancelledError = cancelled
+    _where = where
+    _passthru = passthru
+
+
+def set_handover(handover: Callable[[Any, Any], Any]) -> None:
+    """Set what a :data:`HANDOVER` entry calls (``handover(result, target)``)."""
+    global _handover
+    _handover = handover
+
+
+_FILE = __file__
+
+
+def _stack() -> list[str]:
+    """The formatted call stack up to the caller of this module's methods.
+
+    (Run as pure Python, this module's own frames are on the stack and are left out;
+    compiled, its functions make no frames.)
+    """
+    frames = traceback.extract_stack()
+    while frames and frames[-1].filename == _FILE:
+        frames.pop()
+    return traceback.format_list(frames)
+
+
+def _checked(fn: object, what: str) -> None:
+    if not callable(fn):
+        raise TypeError(f"{what} must be callable, got {fn!r}")
+
+
+@mypyc_attr(allow_interpreted_subclasses=True)
+class DeferredBase:
+    """A Deferred's state and hot methods; see :class:`twistlike._core.deferred.Deferred`."""
+
+    __slots__ = (
+        "_callbacks",
+        "_canceller",
+        "_chainedTo",
+        "_debugInfo",
+        "_runningCallbacks",
+        "_suppressAlreadyCalled",
+        "called",
+        "paused",
+        "result",
+    )
+
+    #: Class-wide debugging switch; see ``setDebugging``.
+    debug: ClassVar[bool] = False
+
+    called: bool
+    paused: int
+    result: Any
+
+    def __init__(self, canceller: Callable[[Any], None] | None = None) -> None:
+        self._callbacks: list[_Entry] = []
+        self._canceller = canceller
+        self.called = False
+        self.paused = 0
+        self._runningCallbacks = False
+        self._suppressAlreadyCalled = False
+        self._chainedTo: DeferredBase | None = None
+        self._debugInfo: _DebugInfo | None = None
+        if self.debug:
+            info = self._debugInfo = _DebugInfoType()
+            info.creator = _stack()
+
+    # ---- adding callbacks ------------------------------------------------------------------
+
+    def addCallbacks(
+        self,
+        callback: Any,
+        errback: Any = None,
+        callbackArgs: tuple[Any, ...] = (),
+        callbackKeywords: Mapping[str, Any] = {},
+        errbackArgs: tuple[Any, ...] = (),
+        errbackKeywords: Mapping[str, Any] = {},
+    ) -> Any:
+        """Add a callback and an errback at the same position in the chain.
+
+        Twisted: twisted.internet.defer.Deferred.addCallbacks.
+
+        ``errback=None`` passes failures through. Returns this Deferred.
+        """
+        _checked(callback, "callback")
+        if errback is not None:
+            _checked(errback, "errback")
+        self._callbacks.append(
+            (
+                callback,
+                callbackArgs or None,
+                callbackKeywords or None,
+                errback,
+                errbackArgs or None,
+                errbackKeywords or None,
+            )
+        )
+        if self.called:
+            run_callbacks(self)
+        return self
+
+    def addCallback(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Add a callback; failures pass it by. Extra arguments follow the result.
+
+        Twisted: twisted.internet.defer.Deferred.addCallback.
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {callback!r}")
+        self._callbacks.append((callback, args or None, kwargs or None, None, None, None))
+        if self.called:
+            run_callbacks(self)
+        return self
+
+    def addErrback(self, errback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Add an errback; results pass it by. It gets the Failure and extra arguments.
+
+        Twisted: twisted.internet.defer.Deferred.addErrback.
+        """
+        if not callable(errback):
+            raise TypeError(f"errback must be callable, got {errback!r}")
+        self._callbacks.append((None, None, None, errback, args or None, kwargs or None))
+        if self.called:
+            run_callbacks(self)
+        return self
+
+    def addBoth(self, callback: Any, *args: Any, **kwargs: Any) -> Any:
+        """Add one function as both callback and errback.
+
+        Twisted: twisted.internet.defer.Deferred.addBoth.
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, got {callback!r}")
+        a = args or None
+        k = kwargs or None
+        self._callbacks.append((callback, a, k, callback, a, k))
+        if self.called:
+            run_callbacks(self)
+        return self
+
+    # ---- firing ----------------------------------------------------------------------------
+
+    def callback(self, result: Any) -> None:
+        """Fire the chain with a successful result.
+
+        Twisted: twisted.internet.defer.Deferred.callback.
+
+        Raises:
+            AlreadyCalledError: this Deferred already fired.
+            AssertionError: ``result`` is a Deferred (Twisted's rule; chain it instead).
+        """
+        if self.called or self.debug:
+            self._startRunCallbacks(result)
+            return
+        if isinstance(result, DeferredBase):
+            raise AssertionError(
+                f"callback() got a Deferred ({result!r}); return it from a callback instead"
+            )
+        # The common case, inlined: it is the hot path of every Deferred.
+        self.called = True
+        self.result = result
+        # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
+        self._canceller = None
+        if self._callbacks or self._chainedTo is not None or isinstance(result, _Failure):
+            # (With no callbacks, a Failure still needs the end-of-chain bookkeeping so that
+            # it is logged if nobody handles it.)
+            run_callbacks(self)
+
+    def errback(self, fail: Any = None) -> None:
+        """Fire the chain with a failure.
+
+        Twisted: twisted.internet.defer.Deferred.errback.
+
+        ``fail`` may be a Failure, an exception, or None to wrap the exception being handled.
+        """
+        if fail is None:
+            fail = _Failure(captureVars=self.debug)
+        elif not isinstance(fail, _Failure):
+            fail = _Failure(fail)
+        self._startRunCallbacks(fail)
+
+    def _startRunCallbacks(self, result: object) -> None:
+        if self.called:
+            if self._suppressAlreadyCalled:
+                # cancel() without a canceller swallows exactly one later fire.
+                self._suppressAlreadyCalled = False
+                return
+            if self.debug:
+                info = self._debugInfo
+                raise _AlreadyCalledError("\n" + (info.stacks() if info is not None else ""))
+            raise _AlreadyCalledError()
+        if self.debug:
+            if self._debugInfo is None:
+                self._debugInfo = _DebugInfoType()
+            self._debugInfo.invoker = _stack()
+        self.called = True
+        self.result = result
+        # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
+        self._canceller = None
+        run_callbacks(self)
+
+    def pause(self) -> None:
+        """Stop processing callbacks until ``unpause()``.
+
+        Twisted: twisted.internet.defer.Deferred.pause.
+        """
+        self.paused += 1
+
+    def unpause(self) -> None:
+        """Undo one ``pause()``; when none is left, run pending callbacks.
+
+        Twisted: twisted.internet.defer.Deferred.unpause.
+        """
+        self.paused -= 1
+        if self.paused:
+            return
+        if self.called:
+            run_callbacks(self)
+
+    def cancel(self) -> None:
+        """Ask for the operation behind this Deferred to stop.
+
+        Twisted: twisted.internet.defer.Deferred.cancel.
+
+        Not fired yet: the canceller runs; if it did not fire the Deferred, it is errbacked
+        with ``CancelledError`` (and without a canceller, exactly one later
+        ``callback``/``errback`` from the original source is swallowed). Fired but waiting on
+        another Deferred: that one is cancelled. Otherwise nothing happens.
+        """
+        if not self.called:
+            canceller = self._canceller
+            if canceller is not None:
+                canceller(self)
+            else:
+                self._suppressAlreadyCalled = True
+            if not self.called:
+                self.errback(_Failure(_CancelledError()))
+        else:
+            result = self.result
+            if isinstance(result, DeferredBase):
+                result.cancel()
+
+    def _runCallbacks(self) -> None:
+        """Run callbacks until the chain is empty, paused, or waiting on another Deferred."""
+        run_callbacks(self)
+
+
+# --------------------------------------------------------------------------------------------
+# The chain engine
+
+
+def run_callbacks(self: DeferredBase) -> None:
+    """Run ``self``'s callbacks until the chain is empty, paused, or waiting on a Deferred.
+
+    A stack of Deferreds replaces recursion: when a Deferred that others wait on gets its
+    result, the waiter is pushed and processed in this same loop.
+    """
+    if self._runningCallbacks:
+        # Re-entrant call from one of our own callbacks (it added a callback): the loop
+        # below picks the new entry up.
+        return
+    current: DeferredBase = self
+    chain: list[DeferredBase] | None = None
+    debug = self.debug
+    Failure = _Failure
+    while True:
+        if current.paused:
+            # Nothing more can happen until it is unpaused; whoever waits on it, waits.
+            return
+        if current._chainedTo is not None:
+            current._chainedTo = None
+        callbacks = current._callbacks
+        result: Any = current.result
+        finished = True
+        if callbacks:
+            i = 0
+            current._runningCallbacks = True
+            try:
+                # Iterating the list itself sees entries appended by the callbacks.
+                for entry in callbacks:
+                    i += 1
+                    if isinstance(result, Failure):
+                        fn = entry[3]
+                        if fn is None:
+                            continue
+                        args = entry[4]
+                        kwargs = entry[5]
+                    else:
+                        fn = entry[0]
+                        if fn is None:
+                            if not isinstance(result, DeferredBase):
+                                continue
+                            # Twisted's passthru is a real call, and its Deferred result
+                            # is waited on like any other (after an early unpause()).
+                            fn = _passthru
+                        args = entry[1]
+                        kwargs = entry[2]
+                    if fn is HANDOVER:
+                        # An asyncio Task awaits this Deferred: give it the outcome (see
+                        # add_handover; the handover never raises).
+                        current.result = result = _handover(result, args)
+                        continue
+                    if fn is CONTINUE:
+                        # `current` fired while `args` waited on it: hand the result over.
+                        waiter: DeferredBase = args
+                        waiter.result = result
+                        current.result = None
+                        if current._debugInfo is not None:
+                            current._debugInfo.failure = None
+                        waiter.paused -= 1
+                        if chain is None:
+                            chain = [current]
+                        chain.append(waiter)
+                        finished = False
+                        break
+                    try:
+                        if args is None:
+                            if kwargs is None:
+                                result = fn(result)
+                            else:
+                                result = fn(result, **kwargs)
+                        elif kwargs is None:
+                            result = fn(result, *args)
+                        else:
+                            result = fn(result, *args, **kwargs)
+                        if result is current:
+                            # Inside the try, as in Twisted: a warning turned into an
+                            # error fails the chain instead of escaping callback().
+                            warnings.warn_explicit(
+                                "Callback returned the Deferred it was attached to; this "
+                                "breaks the callback chain and will raise an exception "
+                                "in the future.",
+                                DeprecationWarning,
+                                *_where(fn),
+                            )
+                    except BaseException:
+                        # (Failure() without arguments is the fast constructor.)
+                        result = Failure(captureVars=True) if debug else Failure()
+                    current.result = result
+                    if isinstance(result, DeferredBase):
+                        if (
+                            not result.called
+                            or result.paused
+                            or isinstance(result.result, DeferredBase)
+                        ):
+                            # Wait for it: resume when it fires.
+                            current.paused += 1
+                            current._chainedTo = result
+                            result._callbacks.append(
+                                (CONTINUE, current, None, CONTINUE, current, None)
+                            )
+                            break
+                        # Already has a result: take it over, leaving None behind.
+                        inner = result.result
+                        result.result = None
+                        if result._debugInfo is not None:
+                            result._debugInfo.failure = None
+                        current.result = result = inner
+            finally:
+                current._runningCallbacks = False
+                del callbacks[:i]
+        if finished:
+            result = current.result
+            if isinstance(result, Failure):
+                # Remember the failure, to be logged if nobody handles it. Its traceback
+                # is kept (as Twisted does): awaiting the Deferred re-raises with it.
+                info = current._debugInfo
+                if info is None:
+                    info = current._debugInfo = _DebugInfoType()
+                info.failure = result
+            elif current._debugInfo is not None:
+                current._debugInfo.failure = None
+            if chain is None:
+                return
+            chain.pop()
+            if not chain:
+                return
+        assert chain is not None  # (only a CONTINUE entry leaves the loop unfinished)
+        current = chain[-1]
