@@ -3,7 +3,9 @@
 Run: python bench/bench_defer.py [--quick]
 
 All rows are measured in one process, interleaved (best of several rounds), so the ratios
-compare like with like on a noisy machine. Bars come from issue 2.
+compare like with like on a noisy machine. Bars come from issues 2 and 16. twistlike runs its
+compiled chain engine when it was built; run with TWISTLIKE_PURE_PYTHON=1 for the pure-Python
+one (the first line of the output says which ran).
 """
 
 from __future__ import annotations
@@ -180,7 +182,12 @@ def main() -> int:
             )
         )
 
-    print(f"Python {sys.version.split()[0]}, twisted {tdefer.__name__ and _twisted_version()}")
+    import twistlike._core.engine as engine
+
+    print(
+        f"Python {sys.version.split()[0]}, twisted {_twisted_version()}, twistlike engine: "
+        + ("compiled" if engine.COMPILED else "pure Python")
+    )
     print()
     print("| case | against | twistlike ns/op | other ns/op | ratio | bar |")
     print("|---|---|---:|---:|---:|---|")
