@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import traceback
 import warnings
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
 try:
@@ -33,7 +33,18 @@ if TYPE_CHECKING:
     from twistlike._core.deferred import _DebugInfo
     from twistlike.failure import Failure
 
-__all__ = ["CONTINUE", "HANDOVER", "DeferredBase", "install", "run_callbacks"]
+__all__ = [
+    "CONTINUE",
+    "HANDOVER",
+    "DeferredBase",
+    "await_pending",
+    "fired",
+    "install",
+    "run_callbacks",
+    "set_await_edges",
+    "set_edges",
+    "settle_future",
+]
 
 # A callback entry is a 6-tuple: (callback, args, kwargs, errback, args, kwargs). A None
 # function means "pass the result through" (Twisted's passthru), and args/kwargs of None mean
@@ -50,6 +61,12 @@ _AlreadyCalledError: type[Exception] = Exception
 _CancelledError: type[Exception] = Exception
 _where: Callable[[object], tuple[str, int]] = None  # type: ignore[assignment]
 _handover: Callable[[Any, Any], Any] = None  # type: ignore[assignment]
+_awaitPending: Callable[[Any], Generator[Any, Any, Any]] = None  # type: ignore[assignment]
+# The asyncio side of ``await`` (set_await_edges; this module never imports asyncio).
+_getRunningLoop: Callable[[], Any] = None  # type: ignore[assignment]
+_TaskCancelledError: type[BaseException] = BaseException
+_taskCancelled: Callable[[Any, Any], bool] = None  # type: ignore[assignment]
+_awaitableError: Callable[[Any], BaseException] = None  # type: ignore[assignment]
 _passthru: Callable[[Any], Any] = None  # type: ignore[assignment]
 
 
@@ -72,10 +89,41 @@ def install(
     _passthru = passthru
 
 
-def set_handover(handover: Callable[[Any, Any], Any]) -> None:
-    """Set what a :data:`HANDOVER` entry calls (``handover(result, target)``)."""
-    global _handover
+def set_edges(
+    *,
+    handover: Callable[[Any, Any], Any],
+    await_pending: Callable[[Any], Generator[Any, Any, Any]],
+) -> None:
+    """Set what a :data:`HANDOVER` entry calls (``handover(result, target)``) and what
+    ``await`` of a pending Deferred returns (``await_pending(d)``)."""
+    global _handover, _awaitPending
     _handover = handover
+    _awaitPending = await_pending
+
+
+def set_await_edges(
+    *,
+    get_running_loop: Callable[[], Any],
+    cancelled_error: type[BaseException],
+    task_cancelled: Callable[[Any, Any], bool],
+    awaitable: Callable[[Any], BaseException],
+) -> None:
+    """Give :func:`await_pending` and :func:`settle_future` the asyncio pieces they use.
+
+    Args:
+        get_running_loop: ``asyncio.get_running_loop``.
+        cancelled_error: ``asyncio.CancelledError``.
+        task_cancelled: called as ``task_cancelled(d, future)`` when the Task waiting on
+            ``future`` for ``d`` gets a CancelledError; returns True when the Task itself is
+            being cancelled (then it has dealt with ``d``, and the error propagates), False
+            when ``d`` is to be cancelled and waited on again.
+        awaitable: the exception an ``await`` of a Deferred failing with a Failure raises.
+    """
+    global _getRunningLoop, _TaskCancelledError, _taskCancelled, _awaitableError
+    _getRunningLoop = get_running_loop
+    _TaskCancelledError = cancelled_error
+    _taskCancelled = task_cancelled
+    _awaitableError = awaitable
 
 
 _FILE = __file__
@@ -312,6 +360,22 @@ class DeferredBase:
         """Run callbacks until the chain is empty, paused, or waiting on another Deferred."""
         run_callbacks(self)
 
+    def __await__(self) -> Generator[Any, Any, Any]:
+        """Wait for this Deferred from a coroutine.
+
+        Twisted: twisted.internet.defer.Deferred.__await__.
+        asyncio: works inside any asyncio task (default loop, uvloop): the task waits on an
+        asyncio Future; cancelling the task cancels this Deferred and raises
+        ``asyncio.CancelledError`` at the ``await``.
+
+        A Deferred that has already fired gives its result (or raises its failure) at once,
+        without a loop turn, and keeps it. Waiting on a pending Deferred consumes its result:
+        afterwards the Deferred's own result is None, as in Twisted.
+        """
+        if self.called and not self.paused:
+            return fired(self)
+        return _awaitPending(self)
+
 
 # --------------------------------------------------------------------------------------------
 # The chain engine
@@ -365,7 +429,7 @@ def run_callbacks(self: DeferredBase) -> None:
                         kwargs = entry[2]
                     if fn is HANDOVER:
                         # An asyncio Task awaits this Deferred: give it the outcome (see
-                        # add_handover; the handover never raises).
+                        # await_pending and settle_future; the handover never raises).
                         current.result = result = _handover(result, args)
                         continue
                     if fn is CONTINUE:
@@ -445,3 +509,83 @@ def run_callbacks(self: DeferredBase) -> None:
                 return
         assert chain is not None  # (only a CONTINUE entry leaves the loop unfinished)
         current = chain[-1]
+
+
+# --------------------------------------------------------------------------------------------
+# await
+
+
+def fired(d: DeferredBase) -> Generator[Any, Any, Any]:
+    """The ``await`` of a Deferred that has fired: its result at once, no loop turn."""
+    result = d.result
+    if isinstance(result, _Failure):
+        if d._debugInfo is not None:
+            d._debugInfo.failure = None
+        result.raiseException()
+    return result
+    yield  # makes this a generator
+
+
+def settle_future(result: Any, future: Any) -> Any:
+    """The :data:`HANDOVER` to an asyncio Future a Task waits on: settle it, consume the result.
+
+    A Failure is set as the future's *result*, and :func:`await_pending` raises it: the Task
+    then resumes the awaiting coroutine with ``send`` rather than ``throw``, and the exception
+    keeps its original traceback whatever the engine (a compiled generator cannot keep the
+    traceback of an exception thrown into it).
+
+    This runs inside ``callback()``/``errback()``, which must never raise anything but
+    AlreadyCalledError: whatever goes wrong here stays here.
+    """
+    if future.done():
+        # The Task stopped waiting (it was cancelled): leave the outcome to whoever reads
+        # it next (the Task's own retry in await_pending, or what task_cancelled added).
+        return result
+    try:
+        future.set_result(result)
+    except Exception:
+        # The Task's loop is closed (set_result cannot schedule the Task's wakeup): the Task
+        # will never run again. The outcome stays in the Deferred, as if nobody had awaited
+        # it, so a Failure is logged when the Deferred is collected instead of being lost.
+        return result
+    return None
+
+
+def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
+    """``d.__await__()`` for a Deferred that has not fired (or is paused).
+
+    Inside an asyncio Task the Task waits on a plain asyncio Future (at C speed), which the
+    Deferred's chain settles (a :data:`HANDOVER` entry, :func:`settle_future`). If the Task is
+    cancelled, the CancelledError arrives here on its next step and ``task_cancelled`` decides.
+    With no loop running, the Deferred is yielded itself, as Twisted does (``d.__iter__``).
+    """
+    try:
+        loop = _getRunningLoop()
+    except RuntimeError:
+        # No loop: wait as Twisted does, yielding the Deferred itself to whatever drives the
+        # coroutine (twistlike's driver, or a test double iterating it).
+        iterable: Any = d  # (Deferred.__iter__ is defined by the public subclass)
+        return (yield from iterable.__iter__())
+    while True:
+        future = loop.create_future()
+        d._callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
+        if d.called:
+            run_callbacks(d)
+        if not future.done():
+            # What ``yield from future`` does (the future protocol), spelled out: the Task
+            # waits on the real Future through its fast path.
+            future._asyncio_future_blocking = True
+            try:
+                yield future
+            except _TaskCancelledError:
+                if _taskCancelled(d, future):
+                    raise
+                # The Deferred returned by ensureDeferred was cancelled: as in Twisted, the
+                # coroutine gets what the awaited Deferred gives after its own cancel()
+                # (usually Twisted's CancelledError); the loop waits for that outcome.
+                d.cancel()
+                continue
+        result = future.result()
+        if isinstance(result, _Failure):
+            raise _awaitableError(result)
+        return result

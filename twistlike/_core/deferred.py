@@ -287,6 +287,8 @@ class Deferred(_chain.DeferredBase, Generic[_T]):
 
         def errback(self, fail: Failure | BaseException | None = None) -> None: ...
 
+        def __await__(self) -> Generator[Any, Any, _T]: ...
+
     def addTimeout(
         self,
         timeout: float,
@@ -348,22 +350,6 @@ class Deferred(_chain.DeferredBase, Generic[_T]):
 
     # ---- asyncio edges ---------------------------------------------------------------------
 
-    def __await__(self) -> Generator[Any, Any, _T]:
-        """Wait for this Deferred from a coroutine.
-
-        Twisted: twisted.internet.defer.Deferred.__await__.
-        asyncio: works inside any asyncio task (default loop, uvloop): the task waits on an
-        asyncio Future; cancelling the task cancels this Deferred and raises
-        ``asyncio.CancelledError`` at the ``await``.
-
-        A Deferred that has already fired gives its result (or raises its failure) at once,
-        without a loop turn, and keeps it. Waiting on a pending Deferred consumes its result:
-        afterwards the Deferred's own result is None, as in Twisted.
-        """
-        if self.called and not self.paused:
-            return _fired(self)
-        return _await_pending(self)
-
     def __iter__(self) -> Generator[Deferred[_T], Any, _T]:
         """Wait for this Deferred from a generator-based coroutine (``yield from d``).
 
@@ -382,7 +368,7 @@ class Deferred(_chain.DeferredBase, Generic[_T]):
                     # later, sends the result it took (the Deferred's own is consumed then).
                     return cast(_T, sent)
                 continue
-            return (yield from _fired(self))
+            return cast(_T, (yield from _fired(self)))
 
     def asFuture(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[_T]:
         """Return an asyncio Future (on ``loop``) that completes with this Deferred's result.
@@ -495,22 +481,10 @@ def install_edges(
     global _await_pending, _as_future, _from_future, _run_coroutine, _handover
     _await_pending = await_pending
     _handover = handover
-    _chain.set_handover(handover)
+    _chain.set_edges(handover=handover, await_pending=await_pending)
     _as_future = as_future
     _from_future = from_future
     _run_coroutine = run_coroutine
-
-
-def add_handover(d: Deferred[Any], target: object) -> None:
-    """Add a chain entry that calls ``handover(result, target)`` (as installed) and goes on
-    with what it returns; run it at once if ``d`` has fired.
-
-    The bridge uses it to settle the asyncio Future a Task waits on: a marked entry costs the
-    chain loop less than an ordinary callback with an argument. ``handover`` must not raise.
-    """
-    d._callbacks.append((_HANDOVER, target, None, _HANDOVER, target, None))
-    if d.called:
-        _chain.run_callbacks(d)
 
 
 def _loadBridge() -> None:
@@ -545,7 +519,6 @@ def _lazyRunCoroutine(cls: type[Deferred[Any]], coro: Coroutine[Any, Any, Any]) 
 
 # Until the bridge is imported, each edge imports it and then calls its real implementation.
 _handover: Callable[[Any, Any], Any] = _lazyHandover
-_chain.set_handover(_lazyHandover)
 _await_pending: Callable[[Deferred[Any]], Generator[Any, Any, Any]] = _lazyAwaitPending
 _as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]] = (
     _lazyAsFuture
@@ -556,6 +529,32 @@ _run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferr
 )
 
 
+_chain.set_edges(handover=_lazyHandover, await_pending=_lazyAwaitPending)
+
+
+def await_edges(
+    *,
+    get_running_loop: Callable[[], asyncio.AbstractEventLoop],
+    cancelled_error: type[BaseException],
+    task_cancelled: Callable[[Deferred[Any], asyncio.Future[Any]], bool],
+    awaitable: Callable[[Failure], BaseException],
+) -> tuple[Callable[[Deferred[Any]], Generator[Any, Any, Any]], Callable[[Any, Any], Any]]:
+    """Give the chain engine's ``await`` its asyncio pieces; return ``(await_pending,
+    handover)`` for :func:`install_edges`.
+
+    ``await`` of a pending Deferred and the handover to the Future the Task waits on run in
+    the chain engine (compiled with it, when it is); the bridge supplies the asyncio parts
+    (see ``twistlike._core._chain.set_await_edges`` for what each one does).
+    """
+    _chain.set_await_edges(
+        get_running_loop=get_running_loop,
+        cancelled_error=cancelled_error,
+        task_cancelled=task_cancelled,
+        awaitable=awaitable,
+    )
+    return _chain.await_pending, _chain.settle_future
+
+
 def _isFuture(obj: object) -> bool:
     """``asyncio.isfuture`` without importing asyncio: the future protocol's own marker."""
     return (
@@ -564,15 +563,8 @@ def _isFuture(obj: object) -> bool:
     )
 
 
-def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
-    """The ``await`` of a Deferred that has fired: its result at once, no loop turn."""
-    result = d.result
-    if isinstance(result, Failure):
-        if d._debugInfo is not None:
-            d._debugInfo.failure = None
-        result.raiseException()
-    return cast(_T, result)
-    yield  # makes this a generator
+#: The ``await`` of a Deferred that has fired: its result at once, no loop turn.
+_fired: Callable[[Deferred[Any]], Generator[Any, Any, Any]] = _chain.fired
 
 
 _NOTHING: Any = object()
