@@ -177,7 +177,6 @@ def test_the_pure_engine_module_is_always_importable() -> None:
             failure=Failure,
             debug_info=deferred._DebugInfo,
             already_called=deferred.AlreadyCalledError,
-            cancelled=deferred.CancelledError,
             where=deferred._where,
             passthru=deferred.passthru,
         )

@@ -151,12 +151,12 @@ def _taskCancelled(d: Deferred[Any], future: asyncio.Future[Any]) -> bool:
 
 
 # ``await d`` of a pending Deferred (``await_pending(d)``) and the handover to the Future the
-# Task waits on (``_settle(result, future)``) run in the chain engine, compiled with it when it
-# is: inside an asyncio Task the Task waits on a plain asyncio Future (at C speed), which the
-# Deferred's chain settles; if the Task is cancelled, the CancelledError arrives at the await
-# on its next step and _taskCancelled decides. With no loop running, the Deferred is yielded
-# itself, as in Twisted, and twistlike's own coroutine driver waits (_CoroutineRunner).
-await_pending, _settle = await_edges(
+# Task waits on run in the chain engine, compiled with it when it is: inside an asyncio Task
+# the Task waits on a plain asyncio Future (at C speed), which the Deferred's chain settles; if
+# the Task is cancelled, the CancelledError arrives at the await on its next step and
+# _taskCancelled decides. With no loop running, the Deferred is yielded itself, as in Twisted,
+# and twistlike's own coroutine driver waits (_CoroutineRunner).
+await_pending = await_edges(
     get_running_loop=asyncio.get_running_loop,
     cancelled_error=asyncio.CancelledError,
     task_cancelled=_taskCancelled,
@@ -243,7 +243,7 @@ class _DeferredWaiter:
             except RuntimeError:
                 # The waiting Task's loop is closed; this runs inside callback(), which must
                 # not raise. Nobody will read the outcome: leave it in the Deferred (see
-                # _settle).
+                # the chain engine's settle_future).
                 return result
             finally:
                 callbacks.clear()
@@ -641,5 +641,4 @@ install_edges(
     as_future=as_future,
     from_future=from_future,
     run_coroutine=run_coroutine,
-    handover=_settle,
 )

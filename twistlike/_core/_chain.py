@@ -19,7 +19,7 @@ from __future__ import annotations
 import traceback
 import warnings
 from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 try:
     from mypy_extensions import mypyc_attr
@@ -51,23 +51,47 @@ __all__ = [
 # "no extra arguments" so the common case calls fn(result) directly.
 _Entry = tuple[Any, Any, Any, Any, Any, Any]
 
-CONTINUE: Any = object()  # marks the entry that resumes a Deferred waiting on this one
-HANDOVER: Any = object()  # marks the entry that hands the result to an awaiting Task
+CONTINUE: Final[Any] = object()  # marks the entry that resumes a Deferred waiting on this one
+HANDOVER: Final[Any] = object()  # marks the entry that hands the result to an awaiting Task
 
-# Handed in by install() (the Deferred module calls it once, at import).
-_Failure: type[Failure] = None  # type: ignore[assignment]
-_DebugInfoType: type[_DebugInfo] = None  # type: ignore[assignment]
-_AlreadyCalledError: type[Exception] = Exception
-_CancelledError: type[Exception] = Exception
-_where: Callable[[object], tuple[str, int]] = None  # type: ignore[assignment]
-_handover: Callable[[Any, Any], Any] = None  # type: ignore[assignment]
-_awaitPending: Callable[[Any], Generator[Any, Any, Any]] = None  # type: ignore[assignment]
-# The asyncio side of ``await`` (set_await_edges; this module never imports asyncio).
-_getRunningLoop: Callable[[], Any] = None  # type: ignore[assignment]
-_TaskCancelledError: type[BaseException] = BaseException
-_taskCancelled: Callable[[Any, Any], bool] = None  # type: ignore[assignment]
-_awaitableError: Callable[[Any], BaseException] = None  # type: ignore[assignment]
-_passthru: Callable[[Any], Any] = None  # type: ignore[assignment]
+
+class _Hooks:
+    """What the engine gets from outside: from the Deferred module (:func:`install`), and
+    from the asyncio bridge (:func:`set_edges`, :func:`set_await_edges`).
+
+    (Attributes of one object rather than module globals: compiled, reading one is a load
+    from a C struct instead of a dictionary lookup.)
+    """
+
+    def __init__(self) -> None:
+        # Filled in at import, before any Deferred exists (see install()).
+        self.failure: Any = None  # type[Failure]
+        self.debugInfo: Any = None  # type[_DebugInfo]
+        self.alreadyCalled: type[Exception] = Exception
+        self.where: Callable[[object], tuple[str, int]] = _noWhere
+        self.passthru: Callable[[Any], Any] = _identity
+        # The asyncio edges; getRunningLoop stays None until the bridge is loaded.
+        self.awaitPending: Callable[[Any], Generator[Any, Any, Any]] = await_pending
+        self.getRunningLoop: Callable[[], Any] | None = None
+        self.taskCancelledError: type[BaseException] = BaseException
+        self.taskCancelled: Callable[[Any, Any], bool] = _neverCancelled
+        self.awaitable: Callable[[Any], BaseException] = _noAwaitable
+
+
+def _noWhere(fn: object) -> tuple[str, int]:
+    return ("<unknown>", 0)
+
+
+def _identity(result: Any) -> Any:
+    return result
+
+
+def _neverCancelled(d: Any, future: Any) -> bool:
+    return True
+
+
+def _noAwaitable(failure: Any) -> BaseException:
+    return RuntimeError(failure)
 
 
 def install(
@@ -75,30 +99,22 @@ def install(
     failure: type[Failure],
     debug_info: type[_DebugInfo],
     already_called: type[Exception],
-    cancelled: type[Exception],
     where: Callable[[object], tuple[str, int]],
     passthru: Callable[[Any], Any],
 ) -> None:
     """Hand the engine what it needs from the Deferred module (called once, at its import)."""
-    global _Failure, _DebugInfoType, _AlreadyCalledError, _CancelledError, _where, _passthru
-    _Failure = failure
-    _DebugInfoType = debug_info
-    _AlreadyCalledError = already_called
-    _CancelledError = cancelled
-    _where = where
-    _passthru = passthru
+    hooks = _hooks
+    hooks.failure = failure
+    hooks.debugInfo = debug_info
+    hooks.alreadyCalled = already_called
+    hooks.where = where
+    hooks.passthru = passthru
 
 
-def set_edges(
-    *,
-    handover: Callable[[Any, Any], Any],
-    await_pending: Callable[[Any], Generator[Any, Any, Any]],
-) -> None:
-    """Set what a :data:`HANDOVER` entry calls (``handover(result, target)``) and what
-    ``await`` of a pending Deferred returns (``await_pending(d)``)."""
-    global _handover, _awaitPending
-    _handover = handover
-    _awaitPending = await_pending
+def set_edges(*, await_pending: Callable[[Any], Generator[Any, Any, Any]]) -> None:
+    """Set what ``await`` of a pending Deferred runs until the asyncio bridge has called
+    :func:`set_await_edges` (the Deferred module's lazy edge, which loads the bridge)."""
+    _hooks.awaitPending = await_pending
 
 
 def set_await_edges(
@@ -110,6 +126,8 @@ def set_await_edges(
 ) -> None:
     """Give :func:`await_pending` and :func:`settle_future` the asyncio pieces they use.
 
+    From then on ``await`` of a pending Deferred runs :func:`await_pending`.
+
     Args:
         get_running_loop: ``asyncio.get_running_loop``.
         cancelled_error: ``asyncio.CancelledError``.
@@ -119,11 +137,11 @@ def set_await_edges(
             when ``d`` is to be cancelled and waited on again.
         awaitable: the exception an ``await`` of a Deferred failing with a Failure raises.
     """
-    global _getRunningLoop, _TaskCancelledError, _taskCancelled, _awaitableError
-    _getRunningLoop = get_running_loop
-    _TaskCancelledError = cancelled_error
-    _taskCancelled = task_cancelled
-    _awaitableError = awaitable
+    hooks = _hooks
+    hooks.taskCancelledError = cancelled_error
+    hooks.taskCancelled = task_cancelled
+    hooks.awaitable = awaitable
+    hooks.getRunningLoop = get_running_loop
 
 
 _FILE = __file__
@@ -179,7 +197,7 @@ class DeferredBase:
         self._chainedTo: DeferredBase | None = None
         self._debugInfo: _DebugInfo | None = None
         if self.debug:
-            info = self._debugInfo = _DebugInfoType()
+            info = self._debugInfo = _hooks.debugInfo()
             info.creator = _stack()
 
     # ---- adding callbacks ------------------------------------------------------------------
@@ -277,7 +295,7 @@ class DeferredBase:
         self.result = result
         # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
         self._canceller = None
-        if self._callbacks or self._chainedTo is not None or isinstance(result, _Failure):
+        if self._callbacks or self._chainedTo is not None or isinstance(result, _hooks.failure):
             # (With no callbacks, a Failure still needs the end-of-chain bookkeeping so that
             # it is logged if nobody handles it.)
             run_callbacks(self)
@@ -290,9 +308,9 @@ class DeferredBase:
         ``fail`` may be a Failure, an exception, or None to wrap the exception being handled.
         """
         if fail is None:
-            fail = _Failure(captureVars=self.debug)
-        elif not isinstance(fail, _Failure):
-            fail = _Failure(fail)
+            fail = _hooks.failure(captureVars=self.debug)
+        elif not isinstance(fail, _hooks.failure):
+            fail = _hooks.failure(fail)
         self._startRunCallbacks(fail)
 
     def _startRunCallbacks(self, result: object) -> None:
@@ -303,11 +321,11 @@ class DeferredBase:
                 return
             if self.debug:
                 info = self._debugInfo
-                raise _AlreadyCalledError("\n" + (info.stacks() if info is not None else ""))
-            raise _AlreadyCalledError()
+                raise _hooks.alreadyCalled("\n" + (info.stacks() if info is not None else ""))
+            raise _hooks.alreadyCalled()
         if self.debug:
             if self._debugInfo is None:
-                self._debugInfo = _DebugInfoType()
+                self._debugInfo = _hooks.debugInfo()
             self._debugInfo.invoker = _stack()
         self.called = True
         self.result = result
@@ -333,29 +351,6 @@ class DeferredBase:
         if self.called:
             run_callbacks(self)
 
-    def cancel(self) -> None:
-        """Ask for the operation behind this Deferred to stop.
-
-        Twisted: twisted.internet.defer.Deferred.cancel.
-
-        Not fired yet: the canceller runs; if it did not fire the Deferred, it is errbacked
-        with ``CancelledError`` (and without a canceller, exactly one later
-        ``callback``/``errback`` from the original source is swallowed). Fired but waiting on
-        another Deferred: that one is cancelled. Otherwise nothing happens.
-        """
-        if not self.called:
-            canceller = self._canceller
-            if canceller is not None:
-                canceller(self)
-            else:
-                self._suppressAlreadyCalled = True
-            if not self.called:
-                self.errback(_Failure(_CancelledError()))
-        else:
-            result = self.result
-            if isinstance(result, DeferredBase):
-                result.cancel()
-
     def _runCallbacks(self) -> None:
         """Run callbacks until the chain is empty, paused, or waiting on another Deferred."""
         run_callbacks(self)
@@ -374,7 +369,10 @@ class DeferredBase:
         """
         if self.called and not self.paused:
             return fired(self)
-        return _awaitPending(self)
+        if _hooks.getRunningLoop is None:
+            # The asyncio bridge is not loaded yet: this loads it, then awaits.
+            return _hooks.awaitPending(self)
+        return await_pending(self)
 
 
 # --------------------------------------------------------------------------------------------
@@ -394,7 +392,7 @@ def run_callbacks(self: DeferredBase) -> None:
     current: DeferredBase = self
     chain: list[DeferredBase] | None = None
     debug = self.debug
-    Failure = _Failure
+    Failure = _hooks.failure
     while True:
         if current.paused:
             # Nothing more can happen until it is unpaused; whoever waits on it, waits.
@@ -424,13 +422,13 @@ def run_callbacks(self: DeferredBase) -> None:
                                 continue
                             # Twisted's passthru is a real call, and its Deferred result
                             # is waited on like any other (after an early unpause()).
-                            fn = _passthru
+                            fn = _hooks.passthru
                         args = entry[1]
                         kwargs = entry[2]
                     if fn is HANDOVER:
                         # An asyncio Task awaits this Deferred: give it the outcome (see
                         # await_pending and settle_future; the handover never raises).
-                        current.result = result = _handover(result, args)
+                        current.result = result = settle_future(result, args)
                         continue
                     if fn is CONTINUE:
                         # `current` fired while `args` waited on it: hand the result over.
@@ -463,7 +461,7 @@ def run_callbacks(self: DeferredBase) -> None:
                                 "breaks the callback chain and will raise an exception "
                                 "in the future.",
                                 DeprecationWarning,
-                                *_where(fn),
+                                *_hooks.where(fn),
                             )
                     except BaseException:
                         # (Failure() without arguments is the fast constructor.)
@@ -498,7 +496,7 @@ def run_callbacks(self: DeferredBase) -> None:
                 # is kept (as Twisted does): awaiting the Deferred re-raises with it.
                 info = current._debugInfo
                 if info is None:
-                    info = current._debugInfo = _DebugInfoType()
+                    info = current._debugInfo = _hooks.debugInfo()
                 info.failure = result
             elif current._debugInfo is not None:
                 current._debugInfo.failure = None
@@ -518,7 +516,7 @@ def run_callbacks(self: DeferredBase) -> None:
 def fired(d: DeferredBase) -> Generator[Any, Any, Any]:
     """The ``await`` of a Deferred that has fired: its result at once, no loop turn."""
     result = d.result
-    if isinstance(result, _Failure):
+    if isinstance(result, _hooks.failure):
         if d._debugInfo is not None:
             d._debugInfo.failure = None
         result.raiseException()
@@ -559,11 +557,17 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
     cancelled, the CancelledError arrives here on its next step and ``task_cancelled`` decides.
     With no loop running, the Deferred is yielded itself, as Twisted does (``d.__iter__``).
     """
+    getRunningLoop = _hooks.getRunningLoop
+    assert getRunningLoop is not None  # (set before this is ever called)
     try:
-        loop = _getRunningLoop()
+        loop = getRunningLoop()
     except RuntimeError:
+        loop = None
+    if loop is None:
         # No loop: wait as Twisted does, yielding the Deferred itself to whatever drives the
-        # coroutine (twistlike's driver, or a test double iterating it).
+        # coroutine (twistlike's driver, or a test double iterating it). (Not inside the
+        # except clause: compiled, a generator suspended there would leak the RuntimeError
+        # as the context of later exceptions.)
         iterable: Any = d  # (Deferred.__iter__ is defined by the public subclass)
         return (yield from iterable.__iter__())
     while True:
@@ -571,21 +575,25 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
         d._callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
         if d.called:
             run_callbacks(d)
-        if not future.done():
+        if not d.called or not future.done():
             # What ``yield from future`` does (the future protocol), spelled out: the Task
             # waits on the real Future through its fast path.
             future._asyncio_future_blocking = True
             try:
                 yield future
-            except _TaskCancelledError:
-                if _taskCancelled(d, future):
+            except _hooks.taskCancelledError:
+                if _hooks.taskCancelled(d, future):
                     raise
                 # The Deferred returned by ensureDeferred was cancelled: as in Twisted, the
                 # coroutine gets what the awaited Deferred gives after its own cancel()
                 # (usually Twisted's CancelledError); the loop waits for that outcome.
-                d.cancel()
+                public: Any = d  # (cancel() is defined by the public subclass)
+                public.cancel()
                 continue
         result = future.result()
-        if isinstance(result, _Failure):
-            raise _awaitableError(result)
+        if isinstance(result, _hooks.failure):
+            raise _hooks.awaitable(result)
         return result
+
+
+_hooks: Final = _Hooks()

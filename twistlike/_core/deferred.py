@@ -335,6 +335,31 @@ class Deferred(_chain.DeferredBase, Generic[_T]):
         d._chainedTo = self
         return self.addCallbacks(d.callback, d.errback)
 
+    # Not in DeferredBase: as Twisted's, a Deferred whose result is itself recurses here until
+    # RecursionError, which must read the same as Twisted's.
+    def cancel(self) -> None:
+        """Ask for the operation behind this Deferred to stop.
+
+        Twisted: twisted.internet.defer.Deferred.cancel.
+
+        Not fired yet: the canceller runs; if it did not fire the Deferred, it is errbacked
+        with :class:`CancelledError` (and without a canceller, exactly one later
+        ``callback``/``errback`` from the original source is swallowed). Fired but waiting on
+        another Deferred: that one is cancelled. Otherwise nothing happens.
+        """
+        if not self.called:
+            canceller = self._canceller
+            if canceller is not None:
+                canceller(self)
+            else:
+                self._suppressAlreadyCalled = True
+            if not self.called:
+                self.errback(Failure(CancelledError()))
+        else:
+            result = self.result
+            if isinstance(result, Deferred):
+                result.cancel()
+
     # ---- presentation ----------------------------------------------------------------------
 
     def __repr__(self) -> str:
@@ -427,7 +452,6 @@ _chain.install(
     failure=Failure,
     debug_info=_DebugInfo,
     already_called=AlreadyCalledError,
-    cancelled=CancelledError,
     where=_where,
     passthru=passthru,
 )
@@ -471,17 +495,15 @@ def install_edges(
     as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]],
     from_future: Callable[[type[Deferred[Any]], asyncio.Future[Any]], Deferred[Any]],
     run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferred[Any]],
-    handover: Callable[[Any, Any], Any],
 ) -> None:
     """Give the Deferred its asyncio edges (called once, by the bridge module's import).
 
     The functions are kept as module globals, so the hot path (``await`` of a pending
     Deferred) costs one global lookup more than a method defined in place.
     """
-    global _await_pending, _as_future, _from_future, _run_coroutine, _handover
+    global _await_pending, _as_future, _from_future, _run_coroutine
     _await_pending = await_pending
-    _handover = handover
-    _chain.set_edges(handover=handover, await_pending=await_pending)
+    _chain.set_edges(await_pending=await_pending)
     _as_future = as_future
     _from_future = from_future
     _run_coroutine = run_coroutine
@@ -507,18 +529,12 @@ def _lazyFromFuture(cls: type[Deferred[Any]], future: asyncio.Future[Any]) -> De
     return _from_future(cls, future)
 
 
-def _lazyHandover(result: Any, target: object) -> Any:
-    _loadBridge()
-    return _handover(result, target)
-
-
 def _lazyRunCoroutine(cls: type[Deferred[Any]], coro: Coroutine[Any, Any, Any]) -> Deferred[Any]:
     _loadBridge()
     return _run_coroutine(cls, coro)
 
 
 # Until the bridge is imported, each edge imports it and then calls its real implementation.
-_handover: Callable[[Any, Any], Any] = _lazyHandover
 _await_pending: Callable[[Deferred[Any]], Generator[Any, Any, Any]] = _lazyAwaitPending
 _as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]] = (
     _lazyAsFuture
@@ -529,7 +545,7 @@ _run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferr
 )
 
 
-_chain.set_edges(handover=_lazyHandover, await_pending=_lazyAwaitPending)
+_chain.set_edges(await_pending=_lazyAwaitPending)
 
 
 def await_edges(
@@ -538,9 +554,9 @@ def await_edges(
     cancelled_error: type[BaseException],
     task_cancelled: Callable[[Deferred[Any], asyncio.Future[Any]], bool],
     awaitable: Callable[[Failure], BaseException],
-) -> tuple[Callable[[Deferred[Any]], Generator[Any, Any, Any]], Callable[[Any, Any], Any]]:
-    """Give the chain engine's ``await`` its asyncio pieces; return ``(await_pending,
-    handover)`` for :func:`install_edges`.
+) -> Callable[[Deferred[Any]], Generator[Any, Any, Any]]:
+    """Give the chain engine's ``await`` its asyncio pieces; return ``await_pending`` for
+    :func:`install_edges`.
 
     ``await`` of a pending Deferred and the handover to the Future the Task waits on run in
     the chain engine (compiled with it, when it is); the bridge supplies the asyncio parts
@@ -552,7 +568,7 @@ def await_edges(
         task_cancelled=task_cancelled,
         awaitable=awaitable,
     )
-    return _chain.await_pending, _chain.settle_future
+    return _chain.await_pending
 
 
 def _isFuture(obj: object) -> bool:
