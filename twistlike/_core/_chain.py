@@ -579,11 +579,11 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
         if d.called:
             run_callbacks(d)
         if not d.called or not future.done():
-            # What ``yield from future`` does (the future protocol), spelled out: the Task
-            # waits on the real Future through its fast path.
-            future._asyncio_future_blocking = True
+            # The Task waits on the real Future through its fast path. (The future never
+            # carries an exception, see settle_future: only the Task's own cancellation is
+            # thrown in here.)
             try:
-                yield future
+                result = yield from future
             except _hooks.taskCancelledError:
                 if _hooks.taskCancelled(d, future):
                     raise
@@ -593,7 +593,8 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
                 public: Any = d  # (cancel() is defined by the public subclass)
                 public.cancel()
                 continue
-        result = future.result()
+        else:
+            result = future.result()
         if isinstance(result, _hooks.failure):
             raise _hooks.awaitable(result)
         return result
