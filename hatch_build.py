@@ -1,8 +1,8 @@
 """Hatch build hook: compile the Deferred chain engine with mypyc, when it can be done.
 
-twistlike works without it (the pure-Python engine, ``twistlike/_core/_chain.py``, is always
+twistlike works without it (the pure-Python engine, ``twistlike/_core/chain.py``, is always
 installed). When mypy (it brings mypyc, a build requirement) and a C compiler are available,
-this hook compiles a copy of that module as ``twistlike._core._chain_c``: into the source tree
+this hook compiles a copy of that module as ``twistlike._core.chain_c``: into the source tree
 for an editable install (``pip install -e .``; the file name carries the interpreter's ABI tag,
 so environments of several Python versions share one tree), into the wheel otherwise. Any
 failure (no compiler, no Python headers, a mypyc error) is reported as a warning and the build
@@ -20,13 +20,14 @@ import subprocess
 import sys
 import sysconfig
 import tempfile
+import zlib
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-_SOURCE = Path("twistlike", "_core", "_chain.py")
-_MODULE = "_chain_c"
+_SOURCE = Path("twistlike", "_core", "chain.py")
+_MODULE = "chain_c"
 #: Set to 1 to skip compiling (the pure-Python engine is installed alone).
 _SKIP_VARIABLE = "TWISTLIKE_NO_COMPILE"
 _TIMEOUT = 300
@@ -63,6 +64,11 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[misc,type-arg]
         try:
             built = _compile(root, Path(self._tmp))
         except Exception as e:  # a failed build must never fail the install
+            if version == "editable":
+                # Leave no older build of this interpreter's behind in the source tree.
+                suffix = sysconfig.get_config_var("EXT_SUFFIX")
+                for stale in (root / _SOURCE).parent.glob(f"{_MODULE}*{suffix}"):
+                    stale.unlink(missing_ok=True)
             self.app.display_warning(
                 f"twistlike: the compiled Deferred engine was not built ({e}); "
                 "the pure-Python engine will be used"
@@ -94,14 +100,19 @@ class MypycBuildHook(BuildHookInterface):  # type: ignore[misc,type-arg]
 def _compile(root: Path, tmp: Path) -> list[Path]:
     """Compile a copy of the chain module in ``tmp``; return the extension modules made.
 
-    mypyc makes two: ``_chain_c`` (a small shim) and ``_chain_c__mypyc`` (the code); both
+    mypyc makes two: ``chain_c`` (a small shim) and ``chain_c__mypyc`` (the code); both
     names end with the interpreter's extension suffix (its ABI tag).
     """
     package = tmp / "twistlike" / "_core"
     package.mkdir(parents=True)
     (tmp / "twistlike" / "__init__.py").write_text("")
     (package / "__init__.py").write_text("")
-    shutil.copyfile(root / _SOURCE, package / f"{_MODULE}.py")
+    source = (root / _SOURCE).read_bytes()
+    # The engine module compares this with its source file at import, so that an editable
+    # install whose chain.py was edited after the build runs the edited code (pure Python)
+    # rather than the stale compiled copy.
+    stamp = f"\n\nSOURCE_CRC32 = {zlib.crc32(source)}\n".encode()
+    (package / f"{_MODULE}.py").write_bytes(source + stamp)
     done = subprocess.run(
         [sys.executable, "-c", _BUILD_SCRIPT.format(module=_MODULE)],
         cwd=tmp,

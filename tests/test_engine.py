@@ -17,12 +17,12 @@ from typing import Any
 
 import pytest
 
-import twistlike._core._chain as pure_chain
+import twistlike._core.chain as pure_chain
 from twistlike._core import engine
 from twistlike.defer import Deferred, succeed
 from twistlike.failure import Failure
 
-_COMPILED_AVAILABLE = importlib.util.find_spec("twistlike._core._chain_c") is not None
+_COMPILED_AVAILABLE = importlib.util.find_spec("twistlike._core.chain_c") is not None
 
 
 def _run(code: str, **env: str) -> str:
@@ -42,7 +42,7 @@ def _run(code: str, **env: str) -> str:
 
 def test_compiled_flag_names_the_module_in_use() -> None:
     """COMPILED is true exactly when the engine module is the compiled copy."""
-    assert engine.COMPILED == (engine.chain.__name__ == "twistlike._core._chain_c")
+    assert engine.COMPILED == (engine.chain.__name__ == "twistlike._core.chain_c")
     assert issubclass(Deferred, engine.chain.DeferredBase)
 
 
@@ -53,7 +53,7 @@ def test_pure_python_variable_selects_the_pure_engine() -> None:
         "print(e.COMPILED, e.chain.__name__, d.Deferred.__mro__[1].__module__)",
         TWISTLIKE_PURE_PYTHON="1",
     )
-    assert out.split() == ["False", "twistlike._core._chain", "twistlike._core._chain"]
+    assert out.split() == ["False", "twistlike._core.chain", "twistlike._core.chain"]
 
 
 @pytest.mark.skipif(not _COMPILED_AVAILABLE, reason="the compiled engine was not built here")
@@ -75,12 +75,33 @@ class Keep(logging.Handler):
 logger = logging.getLogger("twistlike")
 logger.addHandler(Keep())
 logger.setLevel(logging.DEBUG)
-sys.modules["twistlike._core._chain_c"] = None  # as if it was never built
+sys.modules["twistlike._core.chain_c"] = None  # as if it was never built
 import twistlike.defer, twistlike._core.deferred, twistlike._core.engine as e
 import importlib; importlib.import_module("twistlike.task")
 print(e.COMPILED, len(records), records[0].levelname, "pure Python" in records[0].getMessage())
 """
     assert _run(code).split() == ["False", "1", "DEBUG", "True"]
+
+
+def test_a_compiled_engine_older_than_its_source_is_not_used() -> None:
+    """A compiled engine stamped with another source's CRC (an edited editable install) is
+    ignored: the pure engine runs, and the 'twistlike' logger says why, once."""
+    code = """
+import logging, sys, types
+records = []
+class Keep(logging.Handler):
+    def emit(self, record):
+        records.append(record)
+logger = logging.getLogger("twistlike")
+logger.addHandler(Keep())
+logger.setLevel(logging.DEBUG)
+stale = types.ModuleType("twistlike._core.chain_c")
+stale.SOURCE_CRC32 = -1
+sys.modules["twistlike._core.chain_c"] = stale
+import twistlike.defer, twistlike._core.engine as e
+print(e.COMPILED, e.chain.__name__, len(records), "older" in records[0].getMessage())
+"""
+    assert _run(code).split() == ["False", "twistlike._core.chain", "1", "True"]
 
 
 def test_a_python_subclass_overrides_hot_methods() -> None:
@@ -175,7 +196,7 @@ def test_the_pure_engine_module_is_always_importable() -> None:
 
         pure_chain.install(
             failure=Failure,
-            debug_info=deferred._DebugInfo,
+            debug_info=deferred.DebugInfo,
             already_called=deferred.AlreadyCalledError,
             where=deferred._where,
             passthru=deferred.passthru,

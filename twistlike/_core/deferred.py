@@ -125,7 +125,7 @@ def getDebugging() -> bool:
     return Deferred.debug
 
 
-class _DebugInfo:
+class DebugInfo:
     """Per-Deferred bookkeeping that exists only when needed.
 
     It is created when a chain ends with a Failure (so that the failure can be logged if the
@@ -168,7 +168,7 @@ class _DebugInfo:
 
 # --------------------------------------------------------------------------------------------
 # Deferred
-# The entry markers of the chain engine (see twistlike._core._chain).
+# The entry markers of the chain engine (see twistlike._core.chain).
 _CONTINUE: Any = _chain.CONTINUE
 _HANDOVER: Any = _chain.HANDOVER
 
@@ -200,7 +200,7 @@ class Deferred(_chain.DeferredBase, Generic[_T]):
     """
 
     # The state and the hot methods (creation, adding callbacks, firing, cancel, the chain
-    # loop) live in DeferredBase (twistlike._core._chain), compiled by mypyc when it was
+    # loop) live in DeferredBase (twistlike._core.chain), compiled by mypyc when it was
     # built; this class stays Python, so it can be subclassed, monkeypatched and given
     # attributes as in Twisted. The declarations below give those methods their types.
     __slots__ = ("__dict__", "__weakref__")
@@ -450,7 +450,7 @@ def _where(fn: object) -> tuple[str, int]:
 
 _chain.install(
     failure=Failure,
-    debug_info=_DebugInfo,
+    debug_info=DebugInfo,
     already_called=AlreadyCalledError,
     where=_where,
     passthru=passthru,
@@ -560,7 +560,7 @@ def await_edges(
 
     ``await`` of a pending Deferred and the handover to the Future the Task waits on run in
     the chain engine (compiled with it, when it is); the bridge supplies the asyncio parts
-    (see ``twistlike._core._chain.set_await_edges`` for what each one does).
+    (see ``twistlike._core.chain.set_await_edges`` for what each one does).
     """
     _chain.set_await_edges(
         get_running_loop=get_running_loop,

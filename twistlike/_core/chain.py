@@ -7,7 +7,7 @@ Python subclass of it, so users subclass and monkeypatch Deferred exactly as bef
 
 This module is written to be compiled by mypyc (the optional accelerator, see
 :mod:`twistlike._core.engine` and ``hatch_build.py``): the build compiles a copy of it as
-``twistlike._core._chain_c``. This file itself always stays importable as pure Python, and is
+``twistlike._core.chain_c``. This file itself always stays importable as pure Python, and is
 what runs when there is no compiled copy or when ``TWISTLIKE_PURE_PYTHON=1``. So: no imports
 of other twistlike modules at run time (the compiled copy is built without them); what the
 engine needs from the Deferred module (Failure, the errors, the debug bookkeeping, the asyncio
@@ -30,7 +30,7 @@ except ImportError:  # pragma: no cover - mypy_extensions comes with mypy; run t
 
 
 if TYPE_CHECKING:
-    from twistlike._core.deferred import _DebugInfo
+    from twistlike._core.deferred import DebugInfo
     from twistlike.failure import Failure
 
 __all__ = [
@@ -66,7 +66,7 @@ class _Hooks:
     def __init__(self) -> None:
         # Filled in at import, before any Deferred exists (see install()).
         self.failure: Any = None  # type[Failure]
-        self.debugInfo: Any = None  # type[_DebugInfo]
+        self.debugInfo: Any = None  # type[DebugInfo]
         self.alreadyCalled: type[Exception] = Exception
         self.where: Callable[[object], tuple[str, int]] = _noWhere
         self.passthru: Callable[[Any], Any] = _identity
@@ -97,7 +97,7 @@ def _noAwaitable(failure: Any) -> BaseException:
 def install(
     *,
     failure: type[Failure],
-    debug_info: type[_DebugInfo],
+    debug_info: type[DebugInfo],
     already_called: type[Exception],
     where: Callable[[object], tuple[str, int]],
     passthru: Callable[[Any], Any],
@@ -195,7 +195,7 @@ class DeferredBase:
         self._runningCallbacks = False
         self._suppressAlreadyCalled = False
         self._chainedTo: DeferredBase | None = None
-        self._debugInfo: _DebugInfo | None = None
+        self._debugInfo: DebugInfo | None = None
         if self.debug:
             info = self._debugInfo = _hooks.debugInfo()
             info.creator = _stack()
