@@ -19,14 +19,19 @@ from __future__ import annotations
 import traceback
 import warnings
 from collections.abc import Callable, Generator, Mapping
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
+
+_C = TypeVar("_C")
 
 try:
     from mypy_extensions import mypyc_attr
 except ImportError:  # pragma: no cover - mypy_extensions comes with mypy; run time never needs it
 
-    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[Any], Any]:  # type: ignore[misc]
-        return lambda cls: cls
+    def mypyc_attr(*attrs: str, **kwattrs: object) -> Callable[[_C], _C]:
+        def identity(cls: _C) -> _C:
+            return cls
+
+        return identity
 
 
 if TYPE_CHECKING:
