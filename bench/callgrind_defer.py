@@ -7,7 +7,9 @@ Each case runs in a child interpreter under ``valgrind --tool=callgrind`` twice,
 instruction count of one operation, start-up and import costs cancelled out. Cases: ``a``,
 ``c`` (bench_defer.py's chains; ``a-twisted``/``c-twisted`` run them on Twisted),
 ``d-asyncio``/``d-uvloop`` (await a Deferred fired by call_soon) and ``f-asyncio``/
-``f-uvloop`` (the same with an asyncio Future: the baseline).
+``f-uvloop`` (the same with an asyncio Future: the baseline). A ``-pure`` suffix (``a-pure``,
+``d-uvloop-pure`` ...) runs a twistlike case on the pure-Python engine (TWISTLIKE_PURE_PYTHON=1);
+without it, twistlike runs the compiled engine when it was built (the output says which).
 """
 
 from __future__ import annotations
@@ -21,7 +23,20 @@ from typing import Any
 
 SMALL = 2_000
 LARGE = 12_000
-CASES = ("a", "a-twisted", "c", "c-twisted", "d-asyncio", "f-asyncio", "d-uvloop", "f-uvloop")
+CASES = (
+    "a",
+    "a-pure",
+    "a-twisted",
+    "c",
+    "c-pure",
+    "c-twisted",
+    "d-asyncio",
+    "d-asyncio-pure",
+    "f-asyncio",
+    "d-uvloop",
+    "d-uvloop-pure",
+    "f-uvloop",
+)
 
 
 def _noop(r: Any) -> Any:
@@ -94,6 +109,11 @@ def run_case(case: str, n: int) -> None:
 
 def count(case: str, n: int) -> int:
     """Instructions of a child running ``n`` operations of ``case``."""
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    env.pop("TWISTLIKE_PURE_PYTHON", None)
+    if case.endswith("-pure"):
+        case = case.removesuffix("-pure")
+        env["TWISTLIKE_PURE_PYTHON"] = "1"
     done = subprocess.run(
         [
             "valgrind",
@@ -109,7 +129,7 @@ def count(case: str, n: int) -> int:
         text=True,
         timeout=600,
         check=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
+        env=env,
     )
     match = re.search(r"Collected : (\d+)", done.stderr)
     if match is None:
@@ -121,12 +141,19 @@ def main(argv: list[str]) -> int:
     if argv[:1] == ["--child"]:
         run_case(argv[1], int(argv[2]))
         return 0
+    import twistlike._core.engine as engine
+
+    print(f"(twistlike cases without -pure run the {_engineName(engine.COMPILED)} engine)")
     print("| case | instructions/op |")
     print("|---|---:|")
     for case in argv or CASES:
         perOp = (count(case, LARGE) - count(case, SMALL)) / (LARGE - SMALL)
         print(f"| {case} | {perOp:,.0f} |", flush=True)
     return 0
+
+
+def _engineName(compiled: bool) -> str:
+    return "compiled" if compiled else "pure-Python"
 
 
 if __name__ == "__main__":

@@ -325,11 +325,16 @@ def test_the_cache_of_ordinary_result_classes_is_bounded(
     """Classes made at run time do not grow the engine's class cache without bound."""
     from twistlike._core import deferred
 
-    monkeypatch.setattr(deferred, "PLAIN_RESULT_TYPES", set(deferred.PLAIN_RESULT_TYPES))
-    monkeypatch.setattr(deferred, "_NOT_FOREIGN_LIMIT", len(deferred.PLAIN_RESULT_TYPES) + 3)
+    plain = deferred.PLAIN_RESULT_TYPES  # shared with the chain engine: changed in place
+    saved = set(plain)
+    monkeypatch.setattr(deferred, "_NOT_FOREIGN_LIMIT", len(plain) + 3)
     seen: list[object] = []
-    for i in range(10):
-        value = type(f"Made{i}", (), {})()
-        defer.succeed(0).addCallback(_returning(value)).addCallback(seen.append)
-    assert len(seen) == 10
-    assert len(deferred.PLAIN_RESULT_TYPES) == deferred._NOT_FOREIGN_LIMIT
+    try:
+        for i in range(10):
+            value = type(f"Made{i}", (), {})()
+            defer.succeed(0).addCallback(_returning(value)).addCallback(seen.append)
+        assert len(seen) == 10
+        assert len(plain) == deferred._NOT_FOREIGN_LIMIT
+    finally:
+        plain.clear()
+        plain.update(saved)

@@ -29,14 +29,14 @@ import contextvars
 import functools
 import sys
 from collections.abc import Callable, Coroutine, Generator
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from twistlike._core.deferred import (
     PLAIN_RESULT_TYPES,
     CancelledError,
     Deferred,
-    add_handover,
     adopt_if_foreign,
+    await_edges,
     fire_with_pending,
     install_edges,
 )
@@ -121,29 +121,6 @@ def run_coroutine(cls: type[Deferred[_T]], coro: Coroutine[Any, Any, _T]) -> Def
 # Awaiting a pending Deferred
 
 
-def _settle(result: Any, future: asyncio.Future[Any]) -> Any:
-    """Hand a Deferred's outcome to the future an awaiting Task waits on; consume it.
-
-    This runs inside ``callback()``/``errback()``, which must never raise anything but
-    AlreadyCalledError: whatever goes wrong here stays here.
-    """
-    if future.done():
-        # The Task stopped waiting (it was cancelled): leave the outcome to whoever reads
-        # it next (the Task's own retry in await_pending, or _discard).
-        return result
-    try:
-        if isinstance(result, Failure):
-            future.set_exception(_awaitable(result))
-        else:
-            future.set_result(result)
-    except Exception:
-        # The Task's loop is closed (set_result cannot schedule the Task's wakeup): the Task
-        # will never run again. The outcome stays in the Deferred, as if nobody had awaited
-        # it, so a Failure is logged when the Deferred is collected instead of being lost.
-        return result
-    return None
-
-
 def _awaitable(failure: Failure) -> BaseException:
     """The exception an ``await`` of a Deferred failing with ``failure`` raises.
 
@@ -160,38 +137,33 @@ def _awaitable(failure: Failure) -> BaseException:
     return exc
 
 
-def await_pending(d: Deferred[_T]) -> Generator[Any, Any, _T]:
-    """``d.__await__()`` for a Deferred that has not fired (or is paused).
+def _taskCancelled(d: Deferred[Any], future: asyncio.Future[Any]) -> bool:
+    """A Task awaiting ``d`` (through ``future``) got a CancelledError: what it means.
 
-    Inside an asyncio Task the Task waits on a plain asyncio Future (at C speed), which the
-    Deferred's chain settles. If the Task is cancelled, the CancelledError arrives here on its
-    next step and the Deferred is cancelled then. With no loop running, twistlike's own
-    coroutine driver waits (see :class:`_CoroutineRunner`).
-
-    (One generator does both, so that the hot path makes a single call.)
+    Returns True when the Task itself is being cancelled: ``d`` is cancelled and whatever it
+    ends with is dropped (its reader is gone), and the CancelledError propagates. Returns
+    False when the cancellation came from cancelling the Task's ensureDeferred result: the
+    awaiting code then waits for what ``d`` gives after its own ``cancel()``.
     """
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        # No loop: wait as Twisted does, yielding the Deferred itself to whatever drives the
-        # coroutine (twistlike's driver, or a test double iterating it).
-        return (yield from d.__iter__())
-    while True:
-        future = loop.create_future()
-        add_handover(d, future)
-        try:
-            return cast(_T, (yield from future))
-        except asyncio.CancelledError:
-            if not future.cancelled() or not _cancelledFromDeferred():
-                # The Task itself is being cancelled: cancel the Deferred and drop whatever
-                # it ends with (its reader is gone).
-                d.cancel()
-                d.addBoth(_discard)
-                raise
-        # The Deferred returned by ensureDeferred was cancelled: as in Twisted, the coroutine
-        # gets what the awaited Deferred gives after its own cancel() (usually Twisted's
-        # CancelledError); the loop above waits for that outcome.
+    if not future.cancelled() or not _cancelledFromDeferred():
         d.cancel()
+        d.addBoth(_discard)
+        return True
+    return False
+
+
+# ``await d`` of a pending Deferred (``await_pending(d)``) and the handover to the Future the
+# Task waits on run in the chain engine, compiled with it when it is: inside an asyncio Task
+# the Task waits on a plain asyncio Future (at C speed), which the Deferred's chain settles; if
+# the Task is cancelled, the CancelledError arrives at the await on its next step and
+# _taskCancelled decides. With no loop running, the Deferred is yielded itself, as in Twisted,
+# and twistlike's own coroutine driver waits (_CoroutineRunner).
+await_pending = await_edges(
+    get_running_loop=asyncio.get_running_loop,
+    cancelled_error=asyncio.CancelledError,
+    task_cancelled=_taskCancelled,
+    awaitable=_awaitable,
+)
 
 
 def _discard(result: object) -> None:
@@ -273,7 +245,7 @@ class _DeferredWaiter:
             except RuntimeError:
                 # The waiting Task's loop is closed; this runs inside callback(), which must
                 # not raise. Nobody will read the outcome: leave it in the Deferred (see
-                # _settle).
+                # the chain engine's settle_future).
                 return result
             finally:
                 callbacks.clear()
@@ -678,5 +650,4 @@ install_edges(
     as_future=as_future,
     from_future=from_future,
     run_coroutine=run_coroutine,
-    handover=_settle,
 )

@@ -18,14 +18,12 @@ import collections.abc
 import contextvars
 import functools
 import importlib
-import traceback
 import types
 import warnings
 from collections.abc import Callable, Coroutine, Generator, Mapping
 from typing import (
     TYPE_CHECKING,
     Any,
-    ClassVar,
     Concatenate,
     Generic,
     NoReturn,
@@ -37,6 +35,8 @@ from typing import (
 )
 
 import twistlike.logger as _logger
+from twistlike._core.engine import COMPILED as _COMPILED
+from twistlike._core.engine import chain as _chain
 from twistlike._core.log import log_failure
 from twistlike.failure import Failure
 
@@ -127,7 +127,7 @@ def getDebugging() -> bool:
     return Deferred.debug
 
 
-class _DebugInfo:
+class DebugInfo:
     """Per-Deferred bookkeeping that exists only when needed.
 
     It is created when a chain ends with a Failure (so that the failure can be logged if the
@@ -170,14 +170,9 @@ class _DebugInfo:
 
 # --------------------------------------------------------------------------------------------
 # Deferred
-
-# A callback entry is a 6-tuple: (callback, args, kwargs, errback, args, kwargs). A None
-# function means "pass the result through" (Twisted's passthru), and args/kwargs of None mean
-# "no extra arguments" so the common case calls fn(result) directly.
-_Entry = tuple[Any, Any, Any, Any, Any, Any]
-
-_CONTINUE: Any = object()  # marks the entry that resumes a Deferred waiting on this one
-_HANDOVER: Any = object()  # marks the entry that hands the result to an awaiting Task
+# The entry markers of the chain engine (see twistlike._core.chain).
+_CONTINUE: Any = _chain.CONTINUE
+_HANDOVER: Any = _chain.HANDOVER
 
 
 def passthru(arg: _T) -> _T:
@@ -188,12 +183,7 @@ def passthru(arg: _T) -> _T:
     return arg
 
 
-def _checked(fn: object, what: str) -> None:
-    if not callable(fn):
-        raise TypeError(f"{what} must be callable, got {fn!r}")
-
-
-class Deferred(Generic[_T]):
+class Deferred(_chain.DeferredBase, Generic[_T]):
     """A result that is not there yet, and the chain of callbacks that will process it.
 
     Twisted: twisted.internet.defer.Deferred.
@@ -211,167 +201,95 @@ class Deferred(Generic[_T]):
             does not, ``cancel()`` errbacks it with :class:`CancelledError`.
     """
 
-    __slots__ = (
-        "__dict__",
-        "__weakref__",
-        "_callbacks",
-        "_canceller",
-        "_chainedTo",
-        "_debugInfo",
-        "_runningCallbacks",
-        "_suppressAlreadyCalled",
-        "called",
-        "paused",
-        "result",
-    )
+    # The state and the hot methods (creation, adding callbacks, firing, cancel, the chain
+    # loop) live in DeferredBase (twistlike._core.chain), compiled by mypyc when it was
+    # built; this class stays Python, so it can be subclassed, monkeypatched and given
+    # attributes as in Twisted. The declarations below give those methods their types.
+    __slots__ = ("__dict__", "__weakref__")
 
-    #: Class-wide debugging switch; see :func:`setDebugging`.
-    debug: ClassVar[bool] = False
+    if TYPE_CHECKING:
+        # Typed signatures of DeferredBase's methods (documented there); at run time the
+        # inherited methods are used as they are.
 
-    called: bool
-    paused: int
-    result: Any
+        def __init__(self, canceller: Callable[[Deferred[Any]], None] | None = None) -> None: ...
 
-    def __init__(self, canceller: Callable[[Deferred[Any]], None] | None = None) -> None:
-        self._callbacks: list[_Entry] = []
-        self._canceller = canceller
-        self.called = False
-        self.paused = 0
-        self._runningCallbacks = False
-        self._suppressAlreadyCalled = False
-        self._chainedTo: Deferred[Any] | None = None
-        self._debugInfo: _DebugInfo | None = None
-        if self.debug:
-            info = self._debugInfo = _DebugInfo()
-            info.creator = traceback.format_stack()[:-1]
+        def addCallbacks(
+            self,
+            callback: Callable[..., Any],
+            errback: Callable[..., Any] | None = None,
+            callbackArgs: tuple[Any, ...] = (),
+            callbackKeywords: Mapping[str, Any] = {},
+            errbackArgs: tuple[Any, ...] = (),
+            errbackKeywords: Mapping[str, Any] = {},
+        ) -> Deferred[Any]: ...
 
-    # ---- adding callbacks ------------------------------------------------------------------
+        @overload
+        def addCallback(
+            self,
+            callback: Callable[Concatenate[_T, _P], Deferred[_U]],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[_U]: ...
 
-    def addCallbacks(
-        self,
-        callback: Callable[..., Any],
-        errback: Callable[..., Any] | None = None,
-        callbackArgs: tuple[Any, ...] = (),
-        callbackKeywords: Mapping[str, Any] = {},
-        errbackArgs: tuple[Any, ...] = (),
-        errbackKeywords: Mapping[str, Any] = {},
-    ) -> Deferred[Any]:
-        """Add a callback and an errback at the same position in the chain.
+        @overload
+        def addCallback(
+            self,
+            callback: Callable[Concatenate[_T, _P], Coroutine[Any, Any, _U]],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[Coroutine[Any, Any, _U]]: ...
 
-        Twisted: twisted.internet.defer.Deferred.addCallbacks.
+        @overload
+        def addCallback(
+            self,
+            callback: Callable[Concatenate[_T, _P], _U],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[_U]: ...
 
-        ``errback=None`` passes failures through. Returns this Deferred.
-        """
-        _checked(callback, "callback")
-        if errback is not None:
-            _checked(errback, "errback")
-        self._callbacks.append(
-            (
-                callback,
-                callbackArgs or None,
-                callbackKeywords or None,
-                errback,
-                errbackArgs or None,
-                errbackKeywords or None,
-            )
-        )
-        if self.called:
-            self._runCallbacks()
-        return self
+        def addCallback(self, callback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]: ...
 
-    @overload
-    def addCallback(
-        self,
-        callback: Callable[Concatenate[_T, _P], Deferred[_U]],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[_U]: ...
+        @overload
+        def addErrback(
+            self,
+            errback: Callable[Concatenate[Failure, _P], Deferred[_U]],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[_T | _U]: ...
 
-    @overload
-    def addCallback(
-        self,
-        callback: Callable[Concatenate[_T, _P], Coroutine[Any, Any, _U]],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[Coroutine[Any, Any, _U]]: ...
+        @overload
+        def addErrback(
+            self,
+            errback: Callable[Concatenate[Failure, _P], _U],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[_T | _U]: ...
 
-    @overload
-    def addCallback(
-        self,
-        callback: Callable[Concatenate[_T, _P], _U],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[_U]: ...
+        def addErrback(self, errback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]: ...
 
-    def addCallback(self, callback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]:
-        """Add a callback; failures pass it by. Extra arguments follow the result.
+        @overload
+        def addBoth(
+            self,
+            callback: Callable[Concatenate[_T | Failure, _P], Deferred[_U]],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[_U]: ...
 
-        Twisted: twisted.internet.defer.Deferred.addCallback.
-        """
-        if not callable(callback):
-            raise TypeError(f"callback must be callable, got {callback!r}")
-        self._callbacks.append((callback, args or None, kwargs or None, None, None, None))
-        if self.called:
-            self._runCallbacks()
-        return self
+        @overload
+        def addBoth(
+            self,
+            callback: Callable[Concatenate[_T | Failure, _P], _U],
+            *args: _P.args,
+            **kwargs: _P.kwargs,
+        ) -> Deferred[_U]: ...
 
-    @overload
-    def addErrback(
-        self,
-        errback: Callable[Concatenate[Failure, _P], Deferred[_U]],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[_T | _U]: ...
+        def addBoth(self, callback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]: ...
 
-    @overload
-    def addErrback(
-        self,
-        errback: Callable[Concatenate[Failure, _P], _U],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[_T | _U]: ...
+        def callback(self, result: _T | Failure) -> None: ...
 
-    def addErrback(self, errback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]:
-        """Add an errback; results pass it by. It gets the Failure and extra arguments.
+        def errback(self, fail: Failure | BaseException | None = None) -> None: ...
 
-        Twisted: twisted.internet.defer.Deferred.addErrback.
-        """
-        if not callable(errback):
-            raise TypeError(f"errback must be callable, got {errback!r}")
-        self._callbacks.append((None, None, None, errback, args or None, kwargs or None))
-        if self.called:
-            self._runCallbacks()
-        return self
-
-    @overload
-    def addBoth(
-        self,
-        callback: Callable[Concatenate[_T | Failure, _P], Deferred[_U]],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[_U]: ...
-
-    @overload
-    def addBoth(
-        self,
-        callback: Callable[Concatenate[_T | Failure, _P], _U],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
-    ) -> Deferred[_U]: ...
-
-    def addBoth(self, callback: Any, *args: Any, **kwargs: Any) -> Deferred[Any]:
-        """Add one function as both callback and errback.
-
-        Twisted: twisted.internet.defer.Deferred.addBoth.
-        """
-        if not callable(callback):
-            raise TypeError(f"callback must be callable, got {callback!r}")
-        a = args or None
-        k = kwargs or None
-        self._callbacks.append((callback, a, k, callback, a, k))
-        if self.called:
-            self._runCallbacks()
-        return self
+        def __await__(self) -> Generator[Any, Any, _T]: ...
 
     def addTimeout(
         self,
@@ -419,85 +337,8 @@ class Deferred(Generic[_T]):
         d._chainedTo = self
         return self.addCallbacks(d.callback, d.errback)
 
-    # ---- firing ----------------------------------------------------------------------------
-
-    def callback(self, result: _T | Failure) -> None:
-        """Fire the chain with a successful result.
-
-        Twisted: twisted.internet.defer.Deferred.callback.
-
-        Raises:
-            AlreadyCalledError: this Deferred already fired.
-            AssertionError: ``result`` is a Deferred (Twisted's rule; chain it instead).
-        """
-        if self.called or self.debug:
-            self._startRunCallbacks(result)
-            return
-        if isinstance(result, Deferred):
-            raise AssertionError(
-                f"callback() got a Deferred ({result!r}); return it from a callback instead"
-            )
-        # The common case, inlined: it is the hot path of every Deferred.
-        self.called = True
-        self.result = result
-        # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
-        self._canceller = None
-        if self._callbacks or self._chainedTo is not None or isinstance(result, Failure):
-            # (With no callbacks, a Failure still needs the end-of-chain bookkeeping so that
-            # it is logged if nobody handles it.)
-            self._runCallbacks()
-
-    def errback(self, fail: Failure | BaseException | None = None) -> None:
-        """Fire the chain with a failure.
-
-        Twisted: twisted.internet.defer.Deferred.errback.
-
-        ``fail`` may be a Failure, an exception, or None to wrap the exception being handled.
-        """
-        if fail is None:
-            fail = Failure(captureVars=self.debug)
-        elif not isinstance(fail, Failure):
-            fail = Failure(fail)
-        self._startRunCallbacks(fail)
-
-    def _startRunCallbacks(self, result: object) -> None:
-        if self.called:
-            if self._suppressAlreadyCalled:
-                # cancel() without a canceller swallows exactly one later fire.
-                self._suppressAlreadyCalled = False
-                return
-            if self.debug:
-                info = self._debugInfo
-                raise AlreadyCalledError("\n" + (info.stacks() if info is not None else ""))
-            raise AlreadyCalledError()
-        if self.debug:
-            if self._debugInfo is None:
-                self._debugInfo = _DebugInfo()
-            self._debugInfo.invoker = traceback.format_stack()[:-2]
-        self.called = True
-        self.result = result
-        # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
-        self._canceller = None
-        self._runCallbacks()
-
-    def pause(self) -> None:
-        """Stop processing callbacks until ``unpause()``.
-
-        Twisted: twisted.internet.defer.Deferred.pause.
-        """
-        self.paused += 1
-
-    def unpause(self) -> None:
-        """Undo one ``pause()``; when none is left, run pending callbacks.
-
-        Twisted: twisted.internet.defer.Deferred.unpause.
-        """
-        self.paused -= 1
-        if self.paused:
-            return
-        if self.called:
-            self._runCallbacks()
-
+    # Not in DeferredBase: as Twisted's, a Deferred whose result is itself recurses here until
+    # RecursionError, which must read the same as Twisted's.
     def cancel(self) -> None:
         """Ask for the operation behind this Deferred to stop.
 
@@ -516,143 +357,10 @@ class Deferred(Generic[_T]):
                 self._suppressAlreadyCalled = True
             if not self.called:
                 self.errback(Failure(CancelledError()))
-        elif isinstance(self.result, Deferred):
-            self.result.cancel()
-
-    # ---- the chain engine ------------------------------------------------------------------
-
-    def _runCallbacks(self) -> None:
-        """Run callbacks until the chain is empty, paused, or waiting on another Deferred.
-
-        A stack of Deferreds replaces recursion: when a Deferred that others wait on gets its
-        result, the waiter is pushed and processed in this same loop.
-        """
-        if self._runningCallbacks:
-            # Re-entrant call from one of our own callbacks (it added a callback): the loop
-            # below picks the new entry up.
-            return
-        current: Deferred[Any] = self
-        chain: list[Deferred[Any]] | None = None
-        debug = self.debug
-        while True:
-            if current.paused:
-                # Nothing more can happen until it is unpaused; whoever waits on it, waits.
-                return
-            if current._chainedTo is not None:
-                current._chainedTo = None
-            callbacks = current._callbacks
-            result = current.result
-            finished = True
-            if callbacks:
-                i = 0
-                current._runningCallbacks = True
-                try:
-                    # Iterating the list itself sees entries appended by the callbacks.
-                    for entry in callbacks:
-                        i += 1
-                        if isinstance(result, Failure):
-                            fn = entry[3]
-                            if fn is None:
-                                continue
-                            args = entry[4]
-                            kwargs = entry[5]
-                        else:
-                            fn = entry[0]
-                            if fn is None:
-                                if not isinstance(result, Deferred):
-                                    continue
-                                # Twisted's passthru is a real call, and its Deferred result
-                                # is waited on like any other (after an early unpause()).
-                                fn = passthru
-                            args = entry[1]
-                            kwargs = entry[2]
-                        if fn is _HANDOVER:
-                            # An asyncio Task awaits this Deferred: give it the outcome (see
-                            # add_handover; the handover never raises).
-                            current.result = result = _handover(result, args)
-                            continue
-                        if fn is _CONTINUE:
-                            # `current` fired while `args` waited on it: hand the result over.
-                            waiter: Deferred[Any] = args
-                            waiter.result = result
-                            current.result = None
-                            if current._debugInfo is not None:
-                                current._debugInfo.failure = None
-                            waiter.paused -= 1
-                            if chain is None:
-                                chain = [current]
-                            chain.append(waiter)
-                            finished = False
-                            break
-                        try:
-                            if args is None:
-                                if kwargs is None:
-                                    result = fn(result)
-                                else:
-                                    result = fn(result, **kwargs)
-                            elif kwargs is None:
-                                result = fn(result, *args)
-                            else:
-                                result = fn(result, *args, **kwargs)
-                            if result is current:
-                                # Inside the try, as in Twisted: a warning turned into an
-                                # error fails the chain instead of escaping callback().
-                                warnings.warn_explicit(
-                                    "Callback returned the Deferred it was attached to; this "
-                                    "breaks the callback chain and will raise an exception "
-                                    "in the future.",
-                                    DeprecationWarning,
-                                    *_where(fn),
-                                )
-                        except BaseException:
-                            # (Failure() without arguments is the fast constructor.)
-                            result = Failure(captureVars=True) if debug else Failure()
-                        current.result = result
-                        if type(result) in PLAIN_RESULT_TYPES:
-                            # The common case: one set lookup (no isinstance call).
-                            continue
-                        if not isinstance(result, Deferred):
-                            # A class not seen before, or a foreign (Twisted) Deferred.
-                            current.result = result = adopt_if_foreign(result)
-                        if isinstance(result, Deferred):
-                            if (
-                                not result.called
-                                or result.paused
-                                or isinstance(result.result, Deferred)
-                            ):
-                                # Wait for it: resume when it fires.
-                                current.paused += 1
-                                current._chainedTo = result
-                                result._callbacks.append(
-                                    (_CONTINUE, current, None, _CONTINUE, current, None)
-                                )
-                                break
-                            # Already has a result: take it over, leaving None behind.
-                            inner = result.result
-                            result.result = None
-                            if result._debugInfo is not None:
-                                result._debugInfo.failure = None
-                            current.result = result = inner
-                finally:
-                    current._runningCallbacks = False
-                    del callbacks[:i]
-            if finished:
-                result = current.result
-                if isinstance(result, Failure):
-                    # Remember the failure, to be logged if nobody handles it. Its traceback
-                    # is kept (as Twisted does): awaiting the Deferred re-raises with it.
-                    info = current._debugInfo
-                    if info is None:
-                        info = current._debugInfo = _DebugInfo()
-                    info.failure = result
-                elif current._debugInfo is not None:
-                    current._debugInfo.failure = None
-                if chain is None:
-                    return
-                chain.pop()
-                if not chain:
-                    return
-            current = chain[-1]  # type: ignore[index]
+        else:
+            result = self.result
+            if isinstance(result, Deferred):
+                result.cancel()
 
     # ---- presentation ----------------------------------------------------------------------
 
@@ -668,22 +376,6 @@ class Deferred(Generic[_T]):
     __str__ = __repr__
 
     # ---- asyncio edges ---------------------------------------------------------------------
-
-    def __await__(self) -> Generator[Any, Any, _T]:
-        """Wait for this Deferred from a coroutine.
-
-        Twisted: twisted.internet.defer.Deferred.__await__.
-        asyncio: works inside any asyncio task (default loop, uvloop): the task waits on an
-        asyncio Future; cancelling the task cancels this Deferred and raises
-        ``asyncio.CancelledError`` at the ``await``.
-
-        A Deferred that has already fired gives its result (or raises its failure) at once,
-        without a loop turn, and keeps it. Waiting on a pending Deferred consumes its result:
-        afterwards the Deferred's own result is None, as in Twisted.
-        """
-        if self.called and not self.paused:
-            return _fired(self)
-        return _await_pending(self)
 
     def __iter__(self) -> Generator[Deferred[_T], Any, _T]:
         """Wait for this Deferred from a generator-based coroutine (``yield from d``).
@@ -703,7 +395,7 @@ class Deferred(Generic[_T]):
                     # later, sends the result it took (the Deferred's own is consumed then).
                     return cast(_T, sent)
                 continue
-            return (yield from _fired(self))
+            return cast(_T, (yield from _fired(self)))
 
     def asFuture(self, loop: asyncio.AbstractEventLoop) -> asyncio.Future[_T]:
         """Return an asyncio Future (on ``loop``) that completes with this Deferred's result.
@@ -908,6 +600,17 @@ def _fromForeignFailure(failure: Any) -> Failure:
     return Failure(value, cls, tb)
 
 
+_chain.install(
+    failure=Failure,
+    debug_info=DebugInfo,
+    already_called=AlreadyCalledError,
+    where=_where,
+    passthru=passthru,
+    plain_result_types=PLAIN_RESULT_TYPES,
+    adopt=adopt_if_foreign,
+)
+
+
 # --------------------------------------------------------------------------------------------
 # The asyncio edges: implemented in twistlike._aio.bridge, which installs them here
 
@@ -920,31 +623,18 @@ def install_edges(
     as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]],
     from_future: Callable[[type[Deferred[Any]], asyncio.Future[Any]], Deferred[Any]],
     run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferred[Any]],
-    handover: Callable[[Any, Any], Any],
 ) -> None:
     """Give the Deferred its asyncio edges (called once, by the bridge module's import).
 
     The functions are kept as module globals, so the hot path (``await`` of a pending
     Deferred) costs one global lookup more than a method defined in place.
     """
-    global _await_pending, _as_future, _from_future, _run_coroutine, _handover
+    global _await_pending, _as_future, _from_future, _run_coroutine
     _await_pending = await_pending
-    _handover = handover
+    _chain.set_edges(await_pending=await_pending)
     _as_future = as_future
     _from_future = from_future
     _run_coroutine = run_coroutine
-
-
-def add_handover(d: Deferred[Any], target: object) -> None:
-    """Add a chain entry that calls ``handover(result, target)`` (as installed) and goes on
-    with what it returns; run it at once if ``d`` has fired.
-
-    The bridge uses it to settle the asyncio Future a Task waits on: a marked entry costs the
-    chain loop less than an ordinary callback with an argument. ``handover`` must not raise.
-    """
-    d._callbacks.append((_HANDOVER, target, None, _HANDOVER, target, None))
-    if d.called:
-        d._runCallbacks()
 
 
 def _loadBridge() -> None:
@@ -967,18 +657,12 @@ def _lazyFromFuture(cls: type[Deferred[Any]], future: asyncio.Future[Any]) -> De
     return _from_future(cls, future)
 
 
-def _lazyHandover(result: Any, target: object) -> Any:
-    _loadBridge()
-    return _handover(result, target)
-
-
 def _lazyRunCoroutine(cls: type[Deferred[Any]], coro: Coroutine[Any, Any, Any]) -> Deferred[Any]:
     _loadBridge()
     return _run_coroutine(cls, coro)
 
 
 # Until the bridge is imported, each edge imports it and then calls its real implementation.
-_handover: Callable[[Any, Any], Any] = _lazyHandover
 _await_pending: Callable[[Deferred[Any]], Generator[Any, Any, Any]] = _lazyAwaitPending
 _as_future: Callable[[Deferred[Any], asyncio.AbstractEventLoop], asyncio.Future[Any]] = (
     _lazyAsFuture
@@ -989,6 +673,32 @@ _run_coroutine: Callable[[type[Deferred[Any]], Coroutine[Any, Any, Any]], Deferr
 )
 
 
+_chain.set_edges(await_pending=_lazyAwaitPending)
+
+
+def await_edges(
+    *,
+    get_running_loop: Callable[[], asyncio.AbstractEventLoop],
+    cancelled_error: type[BaseException],
+    task_cancelled: Callable[[Deferred[Any], asyncio.Future[Any]], bool],
+    awaitable: Callable[[Failure], BaseException],
+) -> Callable[[Deferred[Any]], Generator[Any, Any, Any]]:
+    """Give the chain engine's ``await`` its asyncio pieces; return ``await_pending`` for
+    :func:`install_edges`.
+
+    ``await`` of a pending Deferred and the handover to the Future the Task waits on run in
+    the chain engine (compiled with it, when it is); the bridge supplies the asyncio parts
+    (see ``twistlike._core.chain.set_await_edges`` for what each one does).
+    """
+    _chain.set_await_edges(
+        get_running_loop=get_running_loop,
+        cancelled_error=cancelled_error,
+        task_cancelled=task_cancelled,
+        awaitable=awaitable,
+    )
+    return _chain.await_pending
+
+
 def _isFuture(obj: object) -> bool:
     """``asyncio.isfuture`` without importing asyncio: the future protocol's own marker."""
     return (
@@ -997,15 +707,8 @@ def _isFuture(obj: object) -> bool:
     )
 
 
-def _fired(d: Deferred[_T]) -> Generator[Any, Any, _T]:
-    """The ``await`` of a Deferred that has fired: its result at once, no loop turn."""
-    result = d.result
-    if isinstance(result, Failure):
-        if d._debugInfo is not None:
-            d._debugInfo.failure = None
-        result.raiseException()
-    return cast(_T, result)
-    yield  # makes this a generator
+#: The ``await`` of a Deferred that has fired: its result at once, no loop turn.
+_fired: Callable[[Deferred[Any]], Generator[Any, Any, Any]] = _chain.fired
 
 
 _NOTHING: Any = object()
@@ -1068,6 +771,12 @@ def succeed(result: _T) -> Deferred[_T]:
     if Deferred.debug or isinstance(result, (Deferred, Failure)):
         d: Deferred[_T] = Deferred()
         d.callback(result)
+        return d
+    if _COMPILED:
+        # The compiled constructor is cheaper than anything done from here.
+        d = Deferred()
+        d.called = True
+        d.result = result
         return d
     # The common case, built in place: a fired Deferred with no callbacks to run. (It is on
     # the hot path of every callback that returns succeed(x).)
