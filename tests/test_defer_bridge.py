@@ -13,6 +13,7 @@ import asyncio
 import contextvars
 import gc
 import inspect
+import logging
 import subprocess
 import sys
 import textwrap
@@ -101,6 +102,34 @@ def test_errback_with_an_awaiting_task_of_a_closed_loop_keeps_the_failure(
     assert isinstance(d.result, Failure) and d.result.check(ValueError)
     d.addErrback(lambda f: None)
     gc.collect()
+
+
+@pytest.mark.twistlike_allow_unhandled_errors
+@pytest.mark.parametrize("factory", _LOOPS)
+def test_callback_with_a_failure_to_a_task_of_a_closed_loop_is_logged_if_unhandled(
+    factory: _LoopFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """callback(Failure) to a Deferred only a closed loop's Task awaits (the engine's
+    handover shortcut) keeps the Failure, and it is logged when the Deferred is collected."""
+    caplog.set_level(logging.ERROR)
+    held: list[Deferred[int]] = [Deferred()]
+
+    async def main() -> int:
+        return await held[0]
+
+    _closedLoopWithWaitingTask(factory, main)
+    d = held.pop()
+    d.callback(Failure(ValueError("closed-loop-handover-token")))
+    assert isinstance(d.result, Failure) and d.result.check(ValueError)
+    del d
+    gc.collect()
+    logged = [
+        r
+        for r in caplog.records
+        if "closed-loop-handover-token" in str(getattr(r, "failure", ""))
+        or "closed-loop-handover-token" in r.getMessage()
+    ]
+    assert logged, "the unhandled Failure was not logged"
 
 
 @pytest.mark.parametrize("factory", _LOOPS)

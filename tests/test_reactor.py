@@ -94,6 +94,16 @@ class _Schedule:
             self.slipped = True
         return max(0.0, delay)
 
+    def checkReset(self, tolerance: float) -> Callable[[Any, float], None]:
+        """For ``_operate``: note a slip when a call reset to ``delay`` (computed by the
+        last :meth:`delay`) landed off that deadline by more than ``tolerance`` seconds."""
+
+        def onReset(call: Any, delay: float) -> None:
+            if abs(call.getTime() - (self._lastRead + delay)) > tolerance:
+                self.slipped = True
+
+        return onReset
+
     def tracked(self, tolerance: float) -> Callable[..., DelayedCall]:
         """``reactor.callLater`` that notes a slip when the call's time is off the deadline
         meant by the last :meth:`delay` by more than ``tolerance`` seconds."""
@@ -638,10 +648,17 @@ def _scripts(draw: st.DrawFn, inner_ops: tuple[str, ...]) -> _Script:
     return delays, top, inner
 
 
-def _operate(call: Any, operation: str, amount: float, resetDelay: Callable[[float], float]) -> str:
+def _operate(
+    call: Any,
+    operation: str,
+    amount: float,
+    resetDelay: Callable[[float], float],
+    onReset: Callable[[Any, float], object] = lambda call, delay: None,
+) -> str:
     """Apply one operation to a DelayedCall (ours or Twisted's); describe the outcome.
 
-    ``amount`` is in seconds; a reset goes to ``resetDelay(amount)`` seconds from now.
+    ``amount`` is in seconds; a reset goes to ``resetDelay(amount)`` seconds from now, and
+    ``onReset(call, delay)`` is told of it.
     """
     try:
         if operation == "cancel":
@@ -649,7 +666,9 @@ def _operate(call: Any, operation: str, amount: float, resetDelay: Callable[[flo
         elif operation == "delay":
             call.delay(amount)
         else:
-            call.reset(resetDelay(amount))
+            delay = resetDelay(amount)
+            call.reset(delay)
+            onReset(call, delay)
     except (AlreadyCalled, AlreadyCancelled, terror.AlreadyCalled, terror.AlreadyCancelled) as e:
         return type(e).__name__
     return "ok"
@@ -662,6 +681,7 @@ def _play(
     script: _Script,
     trace: list[object],
     observe: Callable[[list[Any]], object] = lambda calls: None,
+    onReset: Callable[[Any, float], object] = lambda call, delay: None,
 ) -> tuple[list[Any], list[float]]:
     """Schedule ``script`` with ``callLater``; firings and outcomes go to ``trace``.
 
@@ -682,13 +702,15 @@ def _play(
         trace.append(("fire", i))
         fired_at.append(calls[i].getTime())
         for operation, j, amount in inner[i]:
-            trace.append((operation, j, _operate(calls[j], operation, amount * unit, toDelay)))
+            trace.append(
+                (operation, j, _operate(calls[j], operation, amount * unit, toDelay, onReset))
+            )
         observe(calls)
 
     for i, d in enumerate(delays):
         calls.append(callLater(toDelay(d * unit), fire, i))
     for operation, j, amount in top:
-        trace.append((operation, j, _operate(calls[j], operation, amount * unit, toDelay)))
+        trace.append((operation, j, _operate(calls[j], operation, amount * unit, toDelay, onReset)))
     observe(calls)
     return calls, fired_at
 
@@ -723,7 +745,9 @@ async def _on_reactor(script: _Script, unit: float, late: bool) -> list[object]:
     trace: list[object] = []
     done: Deferred[None] = Deferred()
     at = _Schedule()
-    calls, _ = _play(at.tracked(unit / 4), at.delay, unit, script, trace)
+    calls, _ = _play(
+        at.tracked(unit / 4), at.delay, unit, script, trace, onReset=at.checkReset(unit / 4)
+    )
     at.callLater((max(last, 0.0) + 2) * unit, done.callback, None)
     if late:
         due = max((call.getTime() for call in calls if call.active()), default=0.0)

@@ -312,7 +312,23 @@ class DeferredBase:
         self.result = result
         # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
         self._canceller = None
-        if self._callbacks or self._chainedTo is not None or isinstance(result, _hooks.failure):
+        callbacks = self._callbacks
+        if callbacks:
+            entry = callbacks[0]
+            if entry[0] is HANDOVER and len(callbacks) == 1:
+                if self._chainedTo is None and not self.paused:
+                    # Only an awaiting Task waits (the common `await d`): what the chain
+                    # loop would do, without the loop. (A handed-over result is consumed,
+                    # Failure or not: no bookkeeping is left to do.)
+                    callbacks.clear()
+                    left = self.result = settle_future(result, entry[1])
+                    if left is not None:
+                        # The Task stopped waiting; the outcome stays here, and a Failure
+                        # gets the end-of-chain bookkeeping (logged if nobody handles it).
+                        run_callbacks(self)
+                    return
+            run_callbacks(self)
+        elif self._chainedTo is not None or isinstance(result, _hooks.failure):
             # (With no callbacks, a Failure still needs the end-of-chain bookkeeping so that
             # it is logged if nobody handles it.)
             run_callbacks(self)
