@@ -592,6 +592,25 @@ def settle_future(result: Any, future: Any) -> Any:
     return None
 
 
+def _delegate(inner: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
+    """``yield from inner``, spelled out so that exceptions go in through the one-argument
+    ``throw()``: compiled by mypyc, ``yield from`` passes a thrown-in exception on with the
+    (type, value, traceback) signature that Python 3.12+ deprecates (a DeprecationWarning,
+    an error under ``-W error``)."""
+    send: Any = None
+    thrown: BaseException | None = None
+    while True:
+        try:
+            yielded = inner.send(send) if thrown is None else inner.throw(thrown)
+        except StopIteration as stop:
+            return stop.value
+        send = thrown = None
+        try:
+            send = yield yielded
+        except BaseException as e:  # (GeneratorExit too: inner decides, as with yield from)
+            thrown = e
+
+
 def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
     """``d.__await__()`` for a Deferred that has not fired (or is paused).
 
@@ -612,7 +631,7 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
         # except clause: compiled, a generator suspended there would leak the RuntimeError
         # as the context of later exceptions.)
         iterable: Any = d  # (Deferred.__iter__ is defined by the public subclass)
-        return (yield from iterable.__iter__())
+        return (yield from _delegate(iterable.__iter__()))
     while True:
         future = loop.create_future()
         d._callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
@@ -623,7 +642,13 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
             # carries an exception, see settle_future: only the Task's own cancellation is
             # thrown in here.)
             try:
-                result = yield from future
+                # Not `yield from future`: compiled by mypyc, that passes a thrown-in
+                # CancelledError on through throw()'s (type, value, traceback) signature,
+                # which Python 3.12+ deprecates. What the future's own iterator does
+                # instead: mark it as waited on (asyncio's future protocol) and yield it;
+                # the Task resumes us once it is done.
+                future._asyncio_future_blocking = True
+                yield future
             except _hooks.taskCancelledError:
                 if _hooks.taskCancelled(d, future):
                     raise
@@ -633,8 +658,7 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
                 public: Any = d  # (cancel() is defined by the public subclass)
                 public.cancel()
                 continue
-        else:
-            result = future.result()
+        result = future.result()
         if isinstance(result, _hooks.failure):
             raise _hooks.awaitable(result)
         return result
