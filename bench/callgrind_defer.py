@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import asyncio
 import os
-import re
-import subprocess
 import sys
 from typing import Any
+
+# (bench/ is this script's directory, so it is on sys.path.)
+import _callgrind
 
 SMALL = 2_000
 LARGE = 12_000
@@ -107,34 +108,14 @@ def run_case(case: str, n: int) -> None:
         loop.close()
 
 
-def count(case: str, n: int) -> int:
-    """Instructions of a child running ``n`` operations of ``case``."""
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
+def per_op(case: str) -> float:
+    """Instructions of one operation of ``case`` (``-pure``: on the pure-Python engine)."""
+    env = dict(os.environ)
     env.pop("TWISTLIKE_PURE_PYTHON", None)
     if case.endswith("-pure"):
         case = case.removesuffix("-pure")
         env["TWISTLIKE_PURE_PYTHON"] = "1"
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--callgrind-out-file=/dev/null",
-            sys.executable,
-            __file__,
-            "--child",
-            case,
-            str(n),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=True,
-        env=env,
-    )
-    match = re.search(r"Collected : (\d+)", done.stderr)
-    if match is None:
-        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
-    return int(match.group(1))
+    return _callgrind.per_operation(__file__, case, SMALL, LARGE, env=env)
 
 
 def main(argv: list[str]) -> int:
@@ -147,7 +128,7 @@ def main(argv: list[str]) -> int:
     print("| case | instructions/op |")
     print("|---|---:|")
     for case in argv or CASES:
-        perOp = (count(case, LARGE) - count(case, SMALL)) / (LARGE - SMALL)
+        perOp = per_op(case)
         print(f"| {case} | {perOp:,.0f} |", flush=True)
     return 0
 

@@ -34,12 +34,12 @@ functions by own time, for the breakdown of a path.
 from __future__ import annotations
 
 import asyncio
-import os
-import re
 import socket
-import subprocess
 import sys
 from typing import Any
+
+# (bench/ is this script's directory, so it is on sys.path.)
+import _callgrind
 
 SMALL = 1_000
 LARGE = 6_000
@@ -336,29 +336,9 @@ def run_case(case: str, n: int) -> None:
         raise SystemExit(f"unknown case {case!r}; cases: {', '.join(CASES)}")
 
 
-def count(case: str, n: int) -> int:
-    """Instructions of a child serving ``n`` requests the ``case`` way."""
-    done = subprocess.run(
-        [
-            "valgrind",
-            "--tool=callgrind",
-            "--callgrind-out-file=/dev/null",
-            sys.executable,
-            __file__,
-            "--child",
-            case,
-            str(n),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-        check=True,
-        env={**os.environ, "PYTHONHASHSEED": "0"},
-    )
-    match = re.search(r"Collected : (\d+)", done.stderr)
-    if match is None:
-        raise RuntimeError(f"no instruction count in valgrind's output:\n{done.stderr}")
-    return int(match.group(1))
+def per_request(case: str) -> float:
+    """Instructions of one request served the ``case`` way."""
+    return _callgrind.per_operation(__file__, case, SMALL, LARGE, timeout=900)
 
 
 def profile(case: str, n: int = LARGE) -> None:
@@ -384,7 +364,7 @@ def main(argv: list[str]) -> int:
     print("| case | instructions/request |")
     print("|---|---:|")
     for case in argv or CASES:
-        perRequest = (count(case, LARGE) - count(case, SMALL)) / (LARGE - SMALL)
+        perRequest = per_request(case)
         print(f"| {case} | {perRequest:,.0f} |", flush=True)
     return 0
 
