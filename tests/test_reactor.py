@@ -15,6 +15,7 @@ Timed calls are checked by the ORDER in which they fire, never by how long they 
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import select
 import signal
@@ -97,25 +98,23 @@ class _Schedule:
     def checkReset(self, tolerance: float) -> Callable[[Any, float], None]:
         """For ``_operate``: note a slip when a call reset to ``delay`` (computed by the
         last :meth:`delay`) landed off that deadline by more than ``tolerance`` seconds."""
-
-        def onReset(call: Any, delay: float) -> None:
-            if abs(call.getTime() - (self._lastRead + delay)) > tolerance:
-                self.slipped = True
-
-        return onReset
+        return functools.partial(self._noteSlip, tolerance=tolerance)
 
     def tracked(self, tolerance: float) -> Callable[..., DelayedCall]:
         """``reactor.callLater`` that notes a slip when the call's time is off the deadline
         meant by the last :meth:`delay` by more than ``tolerance`` seconds."""
 
         def callLater(delay: float, f: Callable[..., object], *args: Any) -> DelayedCall:
-            meant = self._lastRead + delay
             call = reactor.callLater(delay, f, *args)
-            if abs(call.getTime() - meant) > tolerance:
-                self.slipped = True
+            self._noteSlip(call, delay, tolerance)
             return call
 
         return callLater
+
+    def _noteSlip(self, call: Any, delay: float, tolerance: float) -> None:
+        # ``delay`` was computed by the last delay() call, from the clock it read then.
+        if abs(call.getTime() - (self._lastRead + delay)) > tolerance:
+            self.slipped = True
 
     def callLater(self, offset: float, f: Callable[..., object], *args: Any) -> DelayedCall:
         """``reactor.callLater`` for the deadline ``start + offset``.
