@@ -170,9 +170,6 @@ class DebugInfo:
 
 # --------------------------------------------------------------------------------------------
 # Deferred
-# The entry markers of the chain engine (see twistlike._core.chain).
-_CONTINUE: Any = _chain.CONTINUE
-_HANDOVER: Any = _chain.HANDOVER
 
 
 def passthru(arg: _T) -> _T:
