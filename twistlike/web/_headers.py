@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any, AnyStr, ClassVar, TypeVar, overload
+from typing import AnyStr, ClassVar, TypeVar, overload
 
 __all__ = [
     "Headers",
@@ -12,7 +12,6 @@ __all__ = [
     "canonicalNames",
     "encodeName",
     "encodeValue",
-    "headersFromValidated",
     "headersWithRaw",
     "rawHeadersOf",
 ]
@@ -171,23 +170,6 @@ class Headers:
         Twisted: Headers.getAllRawHeaders.
         """
         return iter(self._rawHeaders.items())
-
-
-def headersFromValidated(pairs: Any) -> Headers:
-    """Headers from (name, value) pairs that an HTTP parser (h11) has validated already:
-    names are canonicalised, values taken as they are."""
-    new = Headers()
-    raw = new._rawHeaders
-    for name, value in pairs:
-        key = canonicalNames.get(name)
-        if key is None:
-            key = encodeName(name)
-        values = raw.get(key)
-        if values is None:
-            raw[key] = [value]
-        else:
-            values.append(value)
-    return new
 
 
 # The web server's per-request path reads and fills Headers' dict directly (a method call per
