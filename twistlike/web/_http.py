@@ -23,7 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from typing import IO, Any, cast
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import unquote_to_bytes
 
 import h11
 from zope.interface import alsoProvides  # type: ignore[import-untyped, unused-ignore]
@@ -1439,7 +1439,3 @@ class HTTPFactory(ServerFactory[HTTPChannel]):
         logFile = self._logFile
         if logFile is not None:
             logFile.write(self._logFormatter(self._updateLogDateTime(), request) + "\n")
-
-
-def _quoteSegment(segment: bytes) -> bytes:
-    return quote(segment, safe="").encode("ascii")
