@@ -376,6 +376,70 @@ async def test_await_deferred_waiting_on_another() -> None:
 
 
 @pytest.mark.asyncio
+async def test_awaited_deferred_whose_callback_returns_a_pending_deferred() -> None:
+    """The Task waits first; the chain then waits on another Deferred: the Task gets that
+    one's result, not the Deferred itself."""
+    inner: Deferred[int] = Deferred()
+    outer: Deferred[int] = Deferred()
+    outer.addCallback(lambda _: inner)
+
+    async def waiter() -> int:
+        return await outer
+
+    task = asyncio.get_running_loop().create_task(waiter())
+    await _turns(1)
+    outer.callback(0)
+    await _turns(1)
+    assert not task.done()
+    inner.callback(9)
+    async with asyncio.timeout(_BOUND):
+        assert await task == 9
+    assert outer.result is None
+
+
+@pytest.mark.asyncio
+async def test_callback_added_after_the_await_runs_after_the_handover() -> None:
+    """The awaiting Task holds its place in the chain: a callback added later runs after it
+    and sees None (the Task consumed the result), as in Twisted."""
+    d: Deferred[int] = Deferred()
+    seen: list[object] = []
+
+    async def waiter() -> int:
+        return await d
+
+    task = asyncio.get_running_loop().create_task(waiter())
+    await _turns(1)
+    d.addCallback(seen.append)
+    d.callback(5)
+    async with asyncio.timeout(_BOUND):
+        assert await task == 5
+    assert seen == [None]
+
+
+@pytest.mark.asyncio
+async def test_pause_inside_a_callback_does_not_hold_back_the_awaiting_task() -> None:
+    """A callback pausing its own Deferred stops later runs, not the rest of this one (as
+    Twisted's chain loop): the Task awaiting after it still gets the result."""
+    d: Deferred[int] = Deferred()
+
+    def pauseAndAdd(r: int) -> int:
+        d.pause()
+        return r + 1
+
+    d.addCallback(pauseAndAdd)
+
+    async def waiter() -> int:
+        return await d
+
+    task = asyncio.get_running_loop().create_task(waiter())
+    await _turns(1)
+    d.callback(1)
+    async with asyncio.timeout(_BOUND):
+        assert await task == 2
+    assert d.paused == 1
+
+
+@pytest.mark.asyncio
 async def test_deferred_cancelled_by_its_owner_raises_twisted_cancelled_in_the_task() -> None:
     """A Deferred cancelled by someone else raises twistlike's CancelledError in the awaiter.
 

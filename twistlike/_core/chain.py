@@ -16,8 +16,10 @@ handover) is handed in once by :func:`install`.
 
 from __future__ import annotations
 
+import sys
 import traceback
 import warnings
+import weakref
 from collections.abc import Callable, Generator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, Final, TypeVar
 
@@ -54,7 +56,7 @@ __all__ = [
 # A callback entry is a 6-tuple: (callback, args, kwargs, errback, args, kwargs). A None
 # function means "pass the result through" (Twisted's passthru), and args/kwargs of None mean
 # "no extra arguments" so the common case calls fn(result) directly.
-_Entry = tuple[Any, Any, Any, Any, Any, Any]
+_Entry = tuple[Any, ...]
 
 CONTINUE: Final[Any] = object()  # marks the entry that resumes a Deferred waiting on this one
 HANDOVER: Final[Any] = object()  # marks the entry that hands the result to an awaiting Task
@@ -85,6 +87,9 @@ class _Hooks:
         self.taskCancelledError: type[BaseException] = BaseException
         self.taskCancelled: Callable[[Any, Any], bool] = _neverCancelled
         self.awaitable: Callable[[Any], BaseException] = _noAwaitable
+        # The loop the last await ran on, and a weak reference to what proves it still
+        # runs in this thread (Python 3.11 only; see _runningLoop).
+        self.lastLoop: tuple[weakref.ref[Any], Any] | None = None
 
 
 def _noWhere(fn: object) -> tuple[str, int]:
@@ -192,6 +197,7 @@ class DeferredBase:
         "_debugInfo",
         "_runningCallbacks",
         "_suppressAlreadyCalled",
+        "_waiter",
         "called",
         "paused",
         "result",
@@ -213,6 +219,9 @@ class DeferredBase:
         self._suppressAlreadyCalled = False
         self._chainedTo: DeferredBase | None = None
         self._debugInfo: DebugInfo | None = None
+        # The Future of an asyncio Task awaiting this Deferred: the chain's last entry, kept
+        # out of the list while it is the last (see await_pending and _moveWaiter).
+        self._waiter: Any = None
         if self.debug:
             info = self._debugInfo = _hooks.debugInfo()
             info.creator = _stack()
@@ -237,6 +246,8 @@ class DeferredBase:
         _checked(callback, "callback")
         if errback is not None:
             _checked(errback, "errback")
+        if self._waiter is not None:
+            _moveWaiter(self)
         self._callbacks.append(
             (
                 callback,
@@ -258,6 +269,8 @@ class DeferredBase:
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {callback!r}")
+        if self._waiter is not None:
+            _moveWaiter(self)
         self._callbacks.append((callback, args or None, kwargs or None, None, None, None))
         if self.called:
             run_callbacks(self)
@@ -270,6 +283,8 @@ class DeferredBase:
         """
         if not callable(errback):
             raise TypeError(f"errback must be callable, got {errback!r}")
+        if self._waiter is not None:
+            _moveWaiter(self)
         self._callbacks.append((None, None, None, errback, args or None, kwargs or None))
         if self.called:
             run_callbacks(self)
@@ -284,6 +299,8 @@ class DeferredBase:
             raise TypeError(f"callback must be callable, got {callback!r}")
         a = args or None
         k = kwargs or None
+        if self._waiter is not None:
+            _moveWaiter(self)
         self._callbacks.append((callback, a, k, callback, a, k))
         if self.called:
             run_callbacks(self)
@@ -312,21 +329,20 @@ class DeferredBase:
         self.result = result
         # As Twisted: a fired Deferred drops its canceller (and the cycle it may close).
         self._canceller = None
-        callbacks = self._callbacks
-        if callbacks:
-            entry = callbacks[0]
-            if entry[0] is HANDOVER and len(callbacks) == 1:
-                if self._chainedTo is None and not self.paused:
-                    # Only an awaiting Task waits (the common `await d`): what the chain
-                    # loop would do, without the loop. (A handed-over result is consumed,
-                    # Failure or not: no bookkeeping is left to do.)
-                    callbacks.clear()
-                    left = self.result = settle_future(result, entry[1])
-                    if left is not None:
-                        # The Task stopped waiting; the outcome stays here, and a Failure
-                        # gets the end-of-chain bookkeeping (logged if nobody handles it).
-                        run_callbacks(self)
+        if self._callbacks:
+            run_callbacks(self)
+        elif self._waiter is not None:
+            if self._chainedTo is None and not self.paused:
+                # Only an awaiting Task waits (the common `await d`): what the chain loop
+                # would do, without the loop. (A handed-over result is consumed, Failure or
+                # not: no bookkeeping is left to do.)
+                future = self._waiter
+                self._waiter = None
+                left = self.result = settle_future(result, future)
+                if left is None:
                     return
+                # The Task stopped waiting; the outcome stays here, and a Failure gets the
+                # end-of-chain bookkeeping (logged if nobody handles it).
             run_callbacks(self)
         elif self._chainedTo is not None or isinstance(result, _hooks.failure):
             # (With no callbacks, a Failure still needs the end-of-chain bookkeeping so that
@@ -436,6 +452,7 @@ def run_callbacks(self: DeferredBase) -> None:
         callbacks = current._callbacks
         result: Any = current.result
         finished = True
+        waiting = False
         if callbacks:
             i = 0
             current._runningCallbacks = True
@@ -514,6 +531,7 @@ def run_callbacks(self: DeferredBase) -> None:
                             or isinstance(result.result, DeferredBase)
                         ):
                             # Wait for it: resume when it fires.
+                            waiting = True
                             current.paused += 1
                             current._chainedTo = result
                             result._callbacks.append(
@@ -534,6 +552,11 @@ def run_callbacks(self: DeferredBase) -> None:
                 else:
                     del callbacks[:i]
         if finished:
+            future = current._waiter
+            if future is not None and not waiting:
+                # The chain's last entry: the awaiting Task's Future (see await_pending).
+                current._waiter = None
+                current.result = settle_future(current.result, future)
             result = current.result
             if isinstance(result, Failure):
                 # Remember the failure, to be logged if nobody handles it. Its traceback
@@ -592,6 +615,14 @@ def settle_future(result: Any, future: Any) -> Any:
     return None
 
 
+def _moveWaiter(d: DeferredBase) -> None:
+    """Make ``d``'s waiting Future an ordinary chain entry (a :data:`HANDOVER`): a callback is
+    being added after it, or another Task awaits ``d`` too."""
+    future = d._waiter
+    d._waiter = None
+    d._callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
+
+
 def _delegate(inner: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
     """``yield from inner``, spelled out so that exceptions go in through the one-argument
     ``throw()``: compiled by mypyc, ``yield from`` passes a thrown-in exception on with the
@@ -611,6 +642,50 @@ def _delegate(inner: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
             thrown = e
 
 
+#: Python 3.11's ``asyncio.get_running_loop`` makes a ``getpid()`` system call each time (a
+#: fork check), which costs more than the rest of an ``await``; 3.12 dropped it.
+_SLOW_RUNNING_LOOP: Final = sys.version_info < (3, 12)
+_asyncgenHooks: Final = sys.get_asyncgen_hooks
+
+
+def _runningLoop() -> Any:
+    """The event loop running in this thread, or None.
+
+    On Python 3.11 the loop found last is remembered with proof that it still runs in this
+    thread: the first-iteration hook for asynchronous generators that it installed for this
+    thread when it started (PEP 525; asyncio and uvloop install a bound method of the loop,
+    for the current thread only, and put the previous hooks back when they stop). While that
+    very object is this thread's hook, its loop runs here. It is held weakly: when the loop
+    stops and the hook object goes away, the remembered loop is let go with it. Loops that
+    install no such hook are asked with ``get_running_loop`` each time.
+    """
+    getRunningLoop = _hooks.getRunningLoop
+    assert getRunningLoop is not None  # (set before this is ever called)
+    if not _SLOW_RUNNING_LOOP:
+        try:
+            return getRunningLoop()
+        except RuntimeError:
+            return None
+    hook = _asyncgenHooks()[0]
+    last = _hooks.lastLoop
+    if last is not None and last[0]() is hook:
+        return last[1]
+    try:
+        loop = getRunningLoop()
+    except RuntimeError:
+        return None
+    if hook is not None and getattr(hook, "__self__", None) is loop:
+        _hooks.lastLoop = (weakref.ref(hook, _forgetLoop), loop)
+    return loop
+
+
+def _forgetLoop(ref: weakref.ref[Any]) -> None:
+    """The remembered loop's hook is gone (the loop stopped): let go of the loop."""
+    last = _hooks.lastLoop
+    if last is not None and last[0] is ref:
+        _hooks.lastLoop = None
+
+
 def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
     """``d.__await__()`` for a Deferred that has not fired (or is paused).
 
@@ -619,12 +694,7 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
     cancelled, the CancelledError arrives here on its next step and ``task_cancelled`` decides.
     With no loop running, the Deferred is yielded itself, as Twisted does (``d.__iter__``).
     """
-    getRunningLoop = _hooks.getRunningLoop
-    assert getRunningLoop is not None  # (set before this is ever called)
-    try:
-        loop = getRunningLoop()
-    except RuntimeError:
-        loop = None
+    loop = _runningLoop()
     if loop is None:
         # No loop: wait as Twisted does, yielding the Deferred itself to whatever drives the
         # coroutine (twistlike's driver, or a test double iterating it). (Not inside the
@@ -634,7 +704,10 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
         return (yield from _delegate(iterable.__iter__()))
     while True:
         future = loop.create_future()
-        d._callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
+        if d._waiter is not None:
+            # Another Task awaits it already: that one comes first.
+            _moveWaiter(d)
+        d._waiter = future
         if d.called:
             run_callbacks(d)
         if not d.called or not future.done():

@@ -785,6 +785,7 @@ def succeed(result: _T) -> Deferred[_T]:
     d._suppressAlreadyCalled = False
     d._chainedTo = None
     d._debugInfo = None
+    d._waiter = None
     d.called = True
     d.result = result
     return d
