@@ -397,6 +397,44 @@ async def test_awaited_deferred_whose_callback_returns_a_pending_deferred() -> N
     assert outer.result is None
 
 
+class _CountingFuture(asyncio.Future[Any]):
+    """A Future subclass, as a loop's ``create_future`` may make (asyncio's docs invite it)."""
+
+    settled: list[object] = []
+
+    def set_result(self, result: Any) -> None:
+        self.settled.append(result)
+        super().set_result(result)
+
+
+class _SubclassFutureLoop(asyncio.SelectorEventLoop):
+    def create_future(self) -> asyncio.Future[Any]:
+        return _CountingFuture(loop=self)
+
+
+def test_await_uses_the_loops_own_future_class() -> None:
+    """An await waits on what the loop's create_future makes, through its own methods
+    (outcome and failure alike)."""
+    _CountingFuture.settled.clear()
+
+    async def main() -> tuple[int, str]:
+        loop = asyncio.get_running_loop()
+        ok: Deferred[int] = Deferred()
+        loop.call_soon(ok.callback, 7)
+        got = await ok
+        bad: Deferred[int] = Deferred()
+        loop.call_soon(bad.errback, ValueError("from the subclass"))
+        try:
+            await bad
+        except ValueError as e:
+            return got, str(e)
+        raise AssertionError("the failure was not raised")
+
+    assert _runOn(_SubclassFutureLoop, main) == (7, "from the subclass")
+    assert _CountingFuture.settled[0] == 7
+    assert isinstance(_CountingFuture.settled[1], Failure)
+
+
 @pytest.mark.asyncio
 async def test_callback_added_after_the_await_runs_after_the_handover() -> None:
     """The awaiting Task holds its place in the chain: a callback added later runs after it

@@ -160,6 +160,7 @@ def _taskCancelled(d: Deferred[Any], future: asyncio.Future[Any]) -> bool:
 # and twistlike's own coroutine driver waits (_CoroutineRunner).
 await_pending = await_edges(
     get_running_loop=asyncio.get_running_loop,
+    future_type=asyncio.Future,
     cancelled_error=asyncio.CancelledError,
     task_cancelled=_taskCancelled,
     awaitable=_awaitable,

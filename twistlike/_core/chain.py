@@ -87,6 +87,11 @@ class _Hooks:
         self.taskCancelledError: type[BaseException] = BaseException
         self.taskCancelled: Callable[[Any, Any], bool] = _neverCancelled
         self.awaitable: Callable[[Any], BaseException] = _noAwaitable
+        # asyncio.Future and its set_result/result, called directly for exact Futures (a
+        # loop's create_future may make a subclass; that one gets ordinary method calls).
+        self.futureType: type | None = None
+        self.setResult: Callable[[Any, Any], Any] = _noSetResult
+        self.getResult: Callable[[Any], Any] = _noGetResult
         # The loop the last await ran on, and a weak reference to what proves it still
         # runs in this thread (Python 3.11 only; see _runningLoop).
         self.lastLoop: tuple[weakref.ref[Any], Any] | None = None
@@ -106,6 +111,14 @@ def _neverCancelled(d: Any, future: Any) -> bool:
 
 def _noAwaitable(failure: Any) -> BaseException:
     return RuntimeError(failure)
+
+
+def _noSetResult(future: Any, result: Any) -> Any:
+    return future.set_result(result)
+
+
+def _noGetResult(future: Any) -> Any:
+    return future.result()
 
 
 def install(
@@ -142,6 +155,7 @@ def set_edges(*, await_pending: Callable[[Any], Generator[Any, Any, Any]]) -> No
 def set_await_edges(
     *,
     get_running_loop: Callable[[], Any],
+    future_type: type,
     cancelled_error: type[BaseException],
     task_cancelled: Callable[[Any, Any], bool],
     awaitable: Callable[[Any], BaseException],
@@ -152,6 +166,7 @@ def set_await_edges(
 
     Args:
         get_running_loop: ``asyncio.get_running_loop``.
+        future_type: ``asyncio.Future``.
         cancelled_error: ``asyncio.CancelledError``.
         task_cancelled: called as ``task_cancelled(d, future)`` when the Task waiting on
             ``future`` for ``d`` gets a CancelledError; returns True when the Task itself is
@@ -163,6 +178,9 @@ def set_await_edges(
     hooks.taskCancelledError = cancelled_error
     hooks.taskCancelled = task_cancelled
     hooks.awaitable = awaitable
+    hooks.futureType = future_type
+    hooks.setResult = future_type.set_result  # type: ignore[attr-defined]
+    hooks.getResult = future_type.result  # type: ignore[attr-defined]
     hooks.getRunningLoop = get_running_loop
 
 
@@ -211,7 +229,9 @@ class DeferredBase:
     result: Any
 
     def __init__(self, canceller: Callable[[Any], None] | None = None) -> None:
-        self._callbacks: list[_Entry] = []
+        # (Made by the first entry: a Deferred that is only awaited or only fired never
+        # needs one.)
+        self._callbacks: list[_Entry] | None = None
         self._canceller = canceller
         self.called = False
         self.paused = 0
@@ -220,7 +240,7 @@ class DeferredBase:
         self._chainedTo: DeferredBase | None = None
         self._debugInfo: DebugInfo | None = None
         # The Future of an asyncio Task awaiting this Deferred: the chain's last entry, kept
-        # out of the list while it is the last (see await_pending and _moveWaiter).
+        # out of the list while it is the last (see await_pending and _entries).
         self._waiter: Any = None
         if self.debug:
             info = self._debugInfo = _hooks.debugInfo()
@@ -246,9 +266,12 @@ class DeferredBase:
         _checked(callback, "callback")
         if errback is not None:
             _checked(errback, "errback")
+        callbacks = self._callbacks
+        if callbacks is None:
+            callbacks = self._callbacks = []
         if self._waiter is not None:
-            _moveWaiter(self)
-        self._callbacks.append(
+            _entries(self)
+        callbacks.append(
             (
                 callback,
                 callbackArgs or None,
@@ -269,9 +292,12 @@ class DeferredBase:
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, got {callback!r}")
+        callbacks = self._callbacks
+        if callbacks is None:
+            callbacks = self._callbacks = []
         if self._waiter is not None:
-            _moveWaiter(self)
-        self._callbacks.append((callback, args or None, kwargs or None, None, None, None))
+            _entries(self)
+        callbacks.append((callback, args or None, kwargs or None, None, None, None))
         if self.called:
             run_callbacks(self)
         return self
@@ -283,9 +309,12 @@ class DeferredBase:
         """
         if not callable(errback):
             raise TypeError(f"errback must be callable, got {errback!r}")
+        callbacks = self._callbacks
+        if callbacks is None:
+            callbacks = self._callbacks = []
         if self._waiter is not None:
-            _moveWaiter(self)
-        self._callbacks.append((None, None, None, errback, args or None, kwargs or None))
+            _entries(self)
+        callbacks.append((None, None, None, errback, args or None, kwargs or None))
         if self.called:
             run_callbacks(self)
         return self
@@ -299,9 +328,12 @@ class DeferredBase:
             raise TypeError(f"callback must be callable, got {callback!r}")
         a = args or None
         k = kwargs or None
+        callbacks = self._callbacks
+        if callbacks is None:
+            callbacks = self._callbacks = []
         if self._waiter is not None:
-            _moveWaiter(self)
-        self._callbacks.append((callback, a, k, callback, a, k))
+            _entries(self)
+        callbacks.append((callback, a, k, callback, a, k))
         if self.called:
             run_callbacks(self)
         return self
@@ -534,7 +566,7 @@ def run_callbacks(self: DeferredBase) -> None:
                             waiting = True
                             current.paused += 1
                             current._chainedTo = result
-                            result._callbacks.append(
+                            _entries(result).append(
                                 (CONTINUE, current, None, CONTINUE, current, None)
                             )
                             break
@@ -603,7 +635,10 @@ def settle_future(result: Any, future: Any) -> Any:
     AlreadyCalledError: whatever goes wrong here stays here.
     """
     try:
-        future.set_result(result)
+        if type(future) is _hooks.futureType:
+            _hooks.setResult(future, result)
+        else:
+            future.set_result(result)
     except Exception:
         # The Task stopped waiting (it was cancelled, and so was the future): leave the
         # outcome to whoever reads it next (the Task's own retry in await_pending, or what
@@ -615,12 +650,18 @@ def settle_future(result: Any, future: Any) -> Any:
     return None
 
 
-def _moveWaiter(d: DeferredBase) -> None:
-    """Make ``d``'s waiting Future an ordinary chain entry (a :data:`HANDOVER`): a callback is
-    being added after it, or another Task awaits ``d`` too."""
+def _entries(d: DeferredBase) -> list[_Entry]:
+    """``d``'s list of chain entries, to append one to: made if there is none yet, and with
+    the waiting Future of an awaiting Task moved in first as an ordinary :data:`HANDOVER`
+    entry (it kept its own slot only while it was the last entry)."""
+    callbacks = d._callbacks
+    if callbacks is None:
+        callbacks = d._callbacks = []
     future = d._waiter
-    d._waiter = None
-    d._callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
+    if future is not None:
+        d._waiter = None
+        callbacks.append((HANDOVER, future, None, HANDOVER, future, None))
+    return callbacks
 
 
 def _delegate(inner: Generator[Any, Any, Any]) -> Generator[Any, Any, Any]:
@@ -706,7 +747,7 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
         future = loop.create_future()
         if d._waiter is not None:
             # Another Task awaits it already: that one comes first.
-            _moveWaiter(d)
+            _entries(d)
         d._waiter = future
         if d.called:
             run_callbacks(d)
@@ -731,7 +772,10 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
                 public: Any = d  # (cancel() is defined by the public subclass)
                 public.cancel()
                 continue
-        result = future.result()
+        if type(future) is _hooks.futureType:
+            result = _hooks.getResult(future)
+        else:
+            result = future.result()
         if isinstance(result, _hooks.failure):
             raise _hooks.awaitable(result)
         return result

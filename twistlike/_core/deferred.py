@@ -464,7 +464,10 @@ def fire_with_pending(
     canceller is ``canceller``), and the real outcome is delivered by firing the new Deferred.
     """
     pending: Deferred[Any] = Deferred(canceller)
-    d._callbacks.insert(0, (_returnPending, (pending,), None, None, None, None))
+    entries = d._callbacks
+    if entries is None:
+        entries = d._callbacks = []
+    entries.insert(0, (_returnPending, (pending,), None, None, None, None))
     d.callback(None)
     return pending
 
@@ -676,6 +679,7 @@ _chain.set_edges(await_pending=_lazyAwaitPending)
 def await_edges(
     *,
     get_running_loop: Callable[[], asyncio.AbstractEventLoop],
+    future_type: type[asyncio.Future[Any]],
     cancelled_error: type[BaseException],
     task_cancelled: Callable[[Deferred[Any], asyncio.Future[Any]], bool],
     awaitable: Callable[[Failure], BaseException],
@@ -689,6 +693,7 @@ def await_edges(
     """
     _chain.set_await_edges(
         get_running_loop=get_running_loop,
+        future_type=future_type,
         cancelled_error=cancelled_error,
         task_cancelled=task_cancelled,
         awaitable=awaitable,
@@ -778,7 +783,7 @@ def succeed(result: _T) -> Deferred[_T]:
     # The common case, built in place: a fired Deferred with no callbacks to run. (It is on
     # the hot path of every callback that returns succeed(x).)
     d = _newDeferred(Deferred)
-    d._callbacks = []
+    d._callbacks = None
     d._canceller = None
     d.paused = 0
     d._runningCallbacks = False
