@@ -405,3 +405,101 @@ def test_core_alone_loads_its_asyncio_edges_on_first_use() -> None:
         """
     )
     assert (done.returncode, done.stdout.strip()) == (0, "[1, 2, 3, 4]"), done.stderr
+
+
+# --- which loop an await hands its Future to ---------------------------------------------
+#
+# On Python 3.11 the engine remembers the loop found last, with the asynchronous-generator
+# hook that loop installed for its thread as proof that it still runs there (3.11's
+# get_running_loop makes a system call per await). These check that it never hands a Future
+# to the wrong loop and never keeps a stopped loop alive.
+
+
+async def _awaitSome(n: int) -> int:
+    loop = asyncio.get_running_loop()
+    total = 0
+    for i in range(n):
+        d: Deferred[int] = Deferred()
+        loop.call_soon(d.callback, i)
+        total += await d
+    return total
+
+
+def test_await_on_loops_run_one_after_another_on_one_thread() -> None:
+    """Each new loop on a thread gets its own Futures (asyncio and uvloop, alternating)."""
+    factories = [asyncio.new_event_loop] + ([uvloop.new_event_loop] if uvloop else [])
+    for _ in range(3):
+        for factory in factories:
+            with asyncio.Runner(loop_factory=factory) as runner:
+                assert runner.run(_awaitSome(5)) == 10
+
+
+@pytest.mark.parametrize("factory", _LOOPS)
+def test_await_in_loops_running_in_two_threads_at_once(factory: _LoopFactory) -> None:
+    """Two threads, each running its own loop, await Deferreds in turns (so that the one
+    remembered loop is always the other thread's): each gets Futures of its own loop."""
+    import threading
+
+    turns = 200
+    barrier = threading.Barrier(2, timeout=_BOUND)
+    results: list[object] = []
+
+    async def taking_turns() -> int:
+        total = 0
+        for i in range(turns):
+            barrier.wait()
+            d: Deferred[int] = Deferred()
+            asyncio.get_running_loop().call_soon(d.callback, i)
+            total += await d
+        return total
+
+    def run() -> None:
+        try:
+            with asyncio.Runner(loop_factory=factory) as runner:
+                results.append(runner.run(taking_turns()))
+        except BaseException as e:  # reported by the assertion below
+            barrier.abort()
+            results.append(e)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=4 * _BOUND)
+    assert not any(t.is_alive() for t in threads)
+    assert results == [sum(range(turns))] * 2
+
+
+@pytest.mark.parametrize("factory", _LOOPS)
+def test_await_while_another_asyncgen_hook_is_installed(factory: _LoopFactory) -> None:
+    """Code that installs its own asynchronous-generator hooks inside a running loop (trio's
+    guest mode does) does not confuse the await: it still finds the running loop."""
+
+    async def main() -> int:
+        before = await _awaitSome(3)
+        saved = sys.get_asyncgen_hooks()
+        sys.set_asyncgen_hooks(firstiter=lambda agen: None, finalizer=saved.finalizer)
+        try:
+            during = await _awaitSome(3)
+        finally:
+            sys.set_asyncgen_hooks(*saved)
+        return before + during + await _awaitSome(3)
+
+    with asyncio.Runner(loop_factory=factory) as runner:
+        assert runner.run(main()) == 9
+
+
+@pytest.mark.parametrize("factory", _LOOPS)
+def test_await_does_not_keep_a_stopped_loop_alive(factory: _LoopFactory) -> None:
+    """Once its loop has stopped and is closed, nothing twistlike remembers holds it."""
+    import weakref
+
+    loop = factory()
+    try:
+        assert loop.run_until_complete(_awaitSome(3)) == 3
+    finally:
+        loop.close()
+    ref = weakref.ref(loop)
+    del loop
+    gc.collect()
+    assert ref() is None
