@@ -55,7 +55,8 @@ __all__ = [
 
 # A callback entry is a 6-tuple: (callback, args, kwargs, errback, args, kwargs). A None
 # function means "pass the result through" (Twisted's passthru), and args/kwargs of None mean
-# "no extra arguments" so the common case calls fn(result) directly.
+# "no extra arguments" so the common case calls fn(result) directly. (Typed as a tuple of any
+# length: compiled, indexing one is cheaper than unpacking all six fields.)
 _Entry = tuple[Any, ...]
 
 CONTINUE: Final[Any] = object()  # marks the entry that resumes a Deferred waiting on this one
@@ -89,9 +90,10 @@ class _Hooks:
         self.awaitable: Callable[[Any], BaseException] = _noAwaitable
         # asyncio.Future and its set_result/result, called directly for exact Futures (a
         # loop's create_future may make a subclass; that one gets ordinary method calls).
+        # (The two methods are read only once futureType is set, by set_await_edges.)
         self.futureType: type | None = None
-        self.setResult: Callable[[Any, Any], Any] = _noSetResult
-        self.getResult: Callable[[Any], Any] = _noGetResult
+        self.setResult: Any = None
+        self.getResult: Any = None
         # The loop the last await ran on, and a weak reference to what proves it still
         # runs in this thread (Python 3.11 only; see _runningLoop).
         self.lastLoop: tuple[weakref.ref[Any], Any] | None = None
@@ -111,14 +113,6 @@ def _neverCancelled(d: Any, future: Any) -> bool:
 
 def _noAwaitable(failure: Any) -> BaseException:
     return RuntimeError(failure)
-
-
-def _noSetResult(future: Any, result: Any) -> Any:
-    return future.set_result(result)
-
-
-def _noGetResult(future: Any) -> Any:
-    return future.result()
 
 
 def install(
@@ -698,7 +692,8 @@ def _runningLoop() -> Any:
     for the current thread only, and put the previous hooks back when they stop). While that
     very object is this thread's hook, its loop runs here. It is held weakly: when the loop
     stops and the hook object goes away, the remembered loop is let go with it. Loops that
-    install no such hook are asked with ``get_running_loop`` each time.
+    install no such hook are asked with ``get_running_loop`` each time; loops awaited in
+    several threads at once take turns in the one remembered place.
     """
     getRunningLoop = _hooks.getRunningLoop
     assert getRunningLoop is not None  # (set before this is ever called)
@@ -731,7 +726,8 @@ def await_pending(d: DeferredBase) -> Generator[Any, Any, Any]:
     """``d.__await__()`` for a Deferred that has not fired (or is paused).
 
     Inside an asyncio Task the Task waits on a plain asyncio Future (at C speed), which the
-    Deferred's chain settles (a :data:`HANDOVER` entry, :func:`settle_future`). If the Task is
+    Deferred's chain settles (:func:`settle_future`) as its last entry: the Deferred's
+    ``_waiter`` slot, or a :data:`HANDOVER` entry once entries follow it. If the Task is
     cancelled, the CancelledError arrives here on its next step and ``task_cancelled`` decides.
     With no loop running, the Deferred is yielded itself, as Twisted does (``d.__iter__``).
     """
