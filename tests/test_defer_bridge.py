@@ -503,3 +503,33 @@ def test_await_does_not_keep_a_stopped_loop_alive(factory: _LoopFactory) -> None
     del loop
     gc.collect()
     assert ref() is None
+
+
+def test_a_thread_without_a_loop_never_takes_a_dead_remembered_loop() -> None:
+    """Another thread's loop stopped an instant ago: its remembered hook reads as gone
+    (None) before it is forgotten. A thread with no loop, whose own hook is None too, must
+    not take that for a match. (This state only lasts an instant between threads, so it
+    is set up by hand; on 3.12+ the engine asks get_running_loop and never looks.)"""
+    import weakref
+
+    from twistlike._core import engine
+
+    class _Hook:
+        def __call__(self, agen: object) -> None:
+            return None
+
+    hook = _Hook()
+    dead = weakref.ref(hook)
+    del hook
+    assert dead() is None
+    saved = engine.chain._hooks.lastLoop
+    engine.chain._hooks.lastLoop = (dead, object())
+    try:
+        assert sys.get_asyncgen_hooks()[0] is None
+        d: Deferred[int] = Deferred()
+        awaiting = d.__await__()
+        # No loop runs: the await waits as Twisted's does, yielding the Deferred itself.
+        assert awaiting.send(None) is d
+        awaiting.close()
+    finally:
+        engine.chain._hooks.lastLoop = saved

@@ -704,7 +704,9 @@ def _runningLoop() -> Any:
             return None
     hook = _asyncgenHooks()[0]
     last = _hooks.lastLoop
-    if last is not None and last[0]() is hook:
+    if hook is not None and last is not None and last[0]() is hook:
+        # (Not for a missing hook: the remembered one may have died an instant ago in
+        # another thread, its weak reference reading None before it is forgotten.)
         return last[1]
     try:
         loop = getRunningLoop()
