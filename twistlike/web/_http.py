@@ -1224,20 +1224,7 @@ class HTTPChannel(Protocol):
 
     def endResponse(self) -> None:
         """The response is complete: send its end (the last chunk, if chunked)."""
-        conn = self._conn
-        if conn is None or self._closing:
-            return
-        try:
-            out = conn.send(_END_OF_MESSAGE)
-        except h11.LocalProtocolError:
-            self._badResponse()
-            return
-        held = self._held
-        if held:
-            self._held = b""
-            out = held + out if out else held
-        if out:
-            self.transport.write(out)
+        self._send(_END_OF_MESSAGE)
 
     def requestDone(self, request: Any) -> None:
         """The current request is finished: close, or go on with the next one.
