@@ -7,10 +7,13 @@ start-up and import costs cancel out.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import subprocess
 import sys
+from collections.abc import Coroutine
+from typing import Any
 
 
 def count(script: str, case: str, n: int, *, env: dict[str, str], timeout: float) -> int:
@@ -51,3 +54,18 @@ def per_operation(
     env = dict(os.environ) if env is None else env
     large_count = count(script, case, large, env=env, timeout=timeout)
     return (large_count - count(script, case, small, env=env, timeout=timeout)) / (large - small)
+
+
+def run_on(loop_name: str, coro: Coroutine[Any, Any, None]) -> None:
+    """Run ``coro`` to its end on a new event loop: uvloop's for ``"uvloop"``, else asyncio's."""
+    loop: asyncio.AbstractEventLoop
+    if loop_name == "uvloop":
+        import uvloop
+
+        loop = uvloop.new_event_loop()
+    else:
+        loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(coro)
+    finally:
+        loop.close()

@@ -79,13 +79,6 @@ def run_case(case: str, n: int) -> None:
             d.callback(i)
         return
     kind, loopName = case.split("-")
-    loop: asyncio.AbstractEventLoop
-    if loopName == "uvloop":
-        import uvloop
-
-        loop = uvloop.new_event_loop()
-    else:
-        loop = asyncio.new_event_loop()
 
     async def awaitDeferreds() -> None:
         callSoon = asyncio.get_running_loop().call_soon
@@ -102,10 +95,7 @@ def run_case(case: str, n: int) -> None:
             callSoon(f.set_result, i)
             await f
 
-    try:
-        loop.run_until_complete(awaitDeferreds() if kind == "d" else awaitFutures())
-    finally:
-        loop.close()
+    _callgrind.run_on(loopName, awaitDeferreds() if kind == "d" else awaitFutures())
 
 
 def per_op(case: str) -> float:

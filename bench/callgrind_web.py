@@ -106,15 +106,7 @@ class FakeTransport:
         pass
 
 
-def _newLoop(name: str) -> asyncio.AbstractEventLoop:
-    if name == "uvloop":
-        import uvloop
-
-        return uvloop.new_event_loop()
-    return asyncio.new_event_loop()
-
-
-def _check(transport: FakeTransport, n: int) -> None:
+def _check(transport: FakeTransport | ChannelTransport, n: int) -> None:
     if transport.answers != n:
         raise RuntimeError(f"{transport.answers} answers to {n} requests")
 
@@ -177,11 +169,7 @@ def run_twistlike(loopName: str, n: int) -> None:
         conn.connection_lost(None)
         site.doStop()
 
-    loop = _newLoop(loopName)
-    try:
-        loop.run_until_complete(main())
-    finally:
-        loop.close()
+    _callgrind.run_on(loopName, main())
 
 
 class ChannelTransport:
@@ -223,15 +211,10 @@ def run_twistlike_channel(loopName: str, n: int) -> None:
         received = channel.dataReceived
         for _ in range(n):
             received(REQUEST)
-        if transport.answers != n:
-            raise RuntimeError(f"{transport.answers} answers to {n} requests")
+        _check(transport, n)
         site.doStop()
 
-    loop = _newLoop(loopName)
-    try:
-        loop.run_until_complete(main())
-    finally:
-        loop.close()
+    _callgrind.run_on(loopName, main())
 
 
 def run_twisted(n: int) -> None:
@@ -295,11 +278,7 @@ def run_uvicorn(loopName: str, n: int) -> None:
         _check(transport, n)
         proto.connection_lost(None)
 
-    loop = _newLoop(loopName)
-    try:
-        loop.run_until_complete(main())
-    finally:
-        loop.close()
+    _callgrind.run_on(loopName, main())
 
 
 def run_turn(loopName: str, n: int) -> None:
@@ -310,11 +289,7 @@ def run_turn(loopName: str, n: int) -> None:
             loop.call_soon(f.set_result, None)
             await f
 
-    loop = _newLoop(loopName)
-    try:
-        loop.run_until_complete(main())
-    finally:
-        loop.close()
+    _callgrind.run_on(loopName, main())
 
 
 def run_case(case: str, n: int) -> None:
