@@ -63,30 +63,8 @@ def test_compiled_engine_is_the_default_when_built() -> None:
     assert out.split() == ["True"]
 
 
-def test_fallback_is_said_once_at_debug_level() -> None:
-    """Without the compiled module, the pure engine is used and the 'twistlike' logger says so
-    once, at DEBUG."""
-    code = """
-import logging, sys
-records = []
-class Keep(logging.Handler):
-    def emit(self, record):
-        records.append(record)
-logger = logging.getLogger("twistlike")
-logger.addHandler(Keep())
-logger.setLevel(logging.DEBUG)
-sys.modules["twistlike._core.chain_c"] = None  # as if it was never built
-import twistlike.defer, twistlike._core.deferred, twistlike._core.engine as e
-import importlib; importlib.import_module("twistlike.task")
-print(e.COMPILED, len(records), records[0].levelname, "pure Python" in records[0].getMessage())
-"""
-    assert _run(code).split() == ["False", "1", "DEBUG", "True"]
-
-
-def test_a_compiled_engine_older_than_its_source_is_not_used() -> None:
-    """A compiled engine stamped with another source's CRC (an edited editable install) is
-    ignored: the pure engine runs, and the 'twistlike' logger says why, once."""
-    code = """
+# Child-process preamble: keep what the "twistlike" logger says, at any level, in `records`.
+_KEEP_RECORDS = """
 import logging, sys, types
 records = []
 class Keep(logging.Handler):
@@ -95,13 +73,32 @@ class Keep(logging.Handler):
 logger = logging.getLogger("twistlike")
 logger.addHandler(Keep())
 logger.setLevel(logging.DEBUG)
+"""
+
+
+def test_fallback_is_said_once_at_debug_level() -> None:
+    """Without the compiled module, the pure engine is used and the 'twistlike' logger says so
+    once, at DEBUG."""
+    script = """
+sys.modules["twistlike._core.chain_c"] = None  # as if it was never built
+import twistlike.defer, twistlike._core.deferred, twistlike._core.engine as e
+import importlib; importlib.import_module("twistlike.task")
+print(e.COMPILED, len(records), records[0].levelname, "pure Python" in records[0].getMessage())
+"""
+    assert _run(_KEEP_RECORDS + script).split() == ["False", "1", "DEBUG", "True"]
+
+
+def test_a_compiled_engine_older_than_its_source_is_not_used() -> None:
+    """A compiled engine stamped with another source's CRC (an edited editable install) is
+    ignored: the pure engine runs, and the 'twistlike' logger says why, once."""
+    script = """
 stale = types.ModuleType("twistlike._core.chain_c")
 stale.SOURCE_CRC32 = -1
 sys.modules["twistlike._core.chain_c"] = stale
 import twistlike.defer, twistlike._core.engine as e
 print(e.COMPILED, e.chain.__name__, len(records), "older" in records[0].getMessage())
 """
-    assert _run(code).split() == ["False", "twistlike._core.chain", "1", "True"]
+    assert _run(_KEEP_RECORDS + script).split() == ["False", "twistlike._core.chain", "1", "True"]
 
 
 def test_a_python_subclass_overrides_hot_methods() -> None:
